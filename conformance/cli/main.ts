@@ -1,0 +1,48 @@
+import type { Command } from './command.ts';
+
+// Lazy imports keep `--help` fast and let each command load only what it needs.
+const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  paths: () => import('./paths.ts'),
+  diagram: () => import('./diagram.ts'),
+};
+
+const HELP_FLAGS = new Set(['-h', '--help', 'help']);
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || HELP_FLAGS.has(name)) {
+    const lines = await Promise.all(
+      Object.entries(COMMANDS).map(async ([n, load]) => `  ${n.padEnd(10)} ${(await load()).command.summary}`),
+    );
+    process.stdout.write(
+      `ws-auth-conformance: model-based conformance tests for WebSocket handshake authentication\n\n` +
+        `Usage: ws-auth-conformance <command> [options]\n\nCommands:\n${lines.join('\n')}\n\n` +
+        `Run "ws-auth-conformance <command> --help" for a command's options.\n`,
+    );
+    return name === undefined ? 2 : 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  const { command } = await load();
+  if (rest.some((a) => a === '-h' || a === '--help')) {
+    process.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
+    return 0;
+  }
+  return command.run(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // Known error classes carry a stable code and a message meant for the user.
+  const e = error as Error & { code?: string };
+  if (typeof e.code === 'string' && e.code.startsWith('ERR_')) {
+    process.stderr.write(`error: ${e.message}\n`);
+  } else {
+    process.stderr.write(`internal error: ${e.stack ?? String(e)}\n`);
+  }
+  process.exitCode = 2;
+}
