@@ -1,9 +1,10 @@
 // The oracle: facts of a case -> predicted outcome, reason and state trace, computed
 // by running the machine (never by a second, hand-written decision function).
 import { initialTransition, transition, type StateValue } from 'xstate';
+import { getStateNodes } from 'xstate/graph';
 import { eventsFor } from './events.ts';
 import type { Facts } from './facts.ts';
-import { machineFor, type AuthMachine, type TerminalMeta } from './machine.ts';
+import { machineFor, type AuthMachine, type ModelContext, type TerminalMeta } from './machine.ts';
 import type { Policy } from './policy.ts';
 import type { Outcome, Reason } from './reasons.ts';
 
@@ -28,14 +29,26 @@ export function terminalMeta(machine: AuthMachine, stateId: string): TerminalMet
   return meta;
 }
 
-export function predict(policy: Policy, facts: Facts): Prediction {
+export interface Run extends Prediction {
+  /** What the machine learnt on the way: the facts a path needs, nothing more. */
+  seen: ModelContext['seen'];
+  /** Transitions taken, as ids from `transitionIds` (for coverage). */
+  transitions: string[];
+}
+
+/** Runs the machine over the events of a case and records everything coverage needs. */
+export function runModel(policy: Policy, facts: Facts): Run {
   const machine = machineFor(policy);
+  const ids = transitionIds(machine);
   let [snapshot] = initialTransition(machine);
   const trace = [leafId(snapshot.value)];
+  const transitions: string[] = [];
   for (const event of eventsFor(facts)) {
     if (snapshot.status === 'done') break;
+    const taken = machine.getTransitionData(snapshot, event);
     // An event the current state does not handle reveals nothing new: skip it.
-    if (machine.getTransitionData(snapshot, event).length === 0) continue;
+    if (taken.length === 0) continue;
+    for (const t of taken) transitions.push(ids.get(t) ?? '?');
     [snapshot] = transition(machine, snapshot, event);
     trace.push(leafId(snapshot.value));
   }
@@ -43,5 +56,27 @@ export function predict(policy: Policy, facts: Facts): Prediction {
     throw new Error(`model defect: facts ended in non-terminal state "${trace.at(-1)}"`);
   }
   const { outcome, reason } = terminalMeta(machine, trace.at(-1)!);
+  return { outcome, reason, trace, seen: snapshot.context.seen, transitions };
+}
+
+export function predict(policy: Policy, facts: Facts): Prediction {
+  const { outcome, reason, trace } = runModel(policy, facts);
   return { outcome, reason, trace };
+}
+
+const idCache = new WeakMap<AuthMachine, Map<unknown, string>>();
+
+/** Every transition candidate of the machine, named `<state>:<EVENT>:<index>`. */
+export function transitionIds(machine: AuthMachine): Map<unknown, string> {
+  let ids = idCache.get(machine);
+  if (!ids) {
+    ids = new Map();
+    for (const node of getStateNodes(machine.root)) {
+      for (const [eventType, candidates] of node.transitions) {
+        candidates.forEach((t, i) => ids!.set(t, `${node.id}:${eventType}:${i}`));
+      }
+    }
+    idCache.set(machine, ids);
+  }
+  return ids;
 }
