@@ -1,0 +1,66 @@
+// The registry of mutants, under the ids of field-failures.md. A mutant is chosen at
+// start-up (`startReferenceBackend({ mutant })`, `serve --mutant ID`), never by a request.
+import { REFERENCE, type Assembly } from '../assembly.ts';
+import { acceptThen1008 } from './accept-then-1008.ts';
+import { algNone } from './alg-none.ts';
+import { fakeToken403 } from './fake-token-403.ts';
+import { headerBypass } from './header-bypass.ts';
+import { inactiveAccept } from './inactive-accept.ts';
+import { missingUserAccept } from './missing-user-accept.ts';
+import type { Mutant } from './mutant.ts';
+import { noDeadline } from './no-deadline.ts';
+import { noExp } from './no-exp.ts';
+import { noIssAud } from './no-iss-aud.ts';
+import { noOriginCheck } from './no-origin-check.ts';
+import { noSessionExpiry } from './no-session-expiry.ts';
+import { secretMismatch } from './secret-mismatch.ts';
+import { sig403 } from './sig-403.ts';
+import { slowAuthFailOpen } from './slow-auth-fail-open.ts';
+
+export const MUTANT_IDS = [
+  'secret-mismatch',
+  'sig-403',
+  'missing-user-accept',
+  'accept-then-1008',
+  'header-bypass',
+  'slow-auth-fail-open',
+  'no-deadline',
+  'fake-token-403',
+  'alg-none',
+  'no-exp',
+  'no-iss-aud',
+  'inactive-accept',
+  'no-session-expiry',
+  'no-origin-check',
+] as const;
+export type MutantId = (typeof MUTANT_IDS)[number];
+
+const MUTANTS: Record<MutantId, Mutant> = {
+  'secret-mismatch': secretMismatch,
+  'sig-403': sig403,
+  'missing-user-accept': missingUserAccept,
+  'accept-then-1008': acceptThen1008,
+  'header-bypass': headerBypass,
+  'slow-auth-fail-open': slowAuthFailOpen,
+  'no-deadline': noDeadline,
+  'fake-token-403': fakeToken403,
+  'alg-none': algNone,
+  'no-exp': noExp,
+  'no-iss-aud': noIssAud,
+  'inactive-accept': inactiveAccept,
+  'no-session-expiry': noSessionExpiry,
+  'no-origin-check': noOriginCheck,
+};
+
+export const MUTANT_DESCRIPTIONS: Record<MutantId, string> = Object.fromEntries(
+  MUTANT_IDS.map((id) => [id, MUTANTS[id].description]),
+) as Record<MutantId, string>;
+
+export function isMutantId(value: string): value is MutantId {
+  return (MUTANT_IDS as readonly string[]).includes(value);
+}
+
+/** The backend's pieces: the reference assembly, or it with one mutant swapped in. */
+export function assemble(mutant: MutantId | null = null): Assembly {
+  return mutant === null ? REFERENCE : MUTANTS[mutant].assemble(REFERENCE);
+}

@@ -1,0 +1,233 @@
+// The reference backend: node:http + ws (noServer), deciding at the `upgrade` event.
+//
+//   const directory = await openPgliteDirectory();          // or openPostgresDirectory(url)
+//   await userSeeder(directory.sql).insert([{ user_id: 'u1', roles: ['chat'] }]);
+//   const backend = await startReferenceBackend({ policy, keys: { secret }, directory });
+//   backend.url;            // ws://127.0.0.1:PORT/ws
+//   await backend.close();  // closes sockets (1001); the directory stays open (yours)
+//
+// To stall one user's lookup, pass a Directory that wraps `lookup` (and forwards
+// subscribe/ping/close): the backend has no delay mechanism of its own.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Policy } from '../model/policy.ts';
+import type { Directory } from './directory/directory.ts';
+import { decide, type Decision } from './handshake/decide.ts';
+import { BEARER_SUBPROTOCOL } from './handshake/extract.ts';
+import { fingerprint } from './handshake/fingerprint.ts';
+import { prepareKeys, type KeySource } from './handshake/keys.ts';
+import { writeRejection, writeResponse } from './handshake/respond.ts';
+import { silentLogger, type Logger } from './log.ts';
+import { assemble, type MutantId } from './mutants/index.ts';
+import { awaitAuthMessage } from './session/first-message.ts';
+import { SessionRegistry } from './session/registry.ts';
+import { closeWithReason, GOING_AWAY, openSession, POLICY_VIOLATION, revokeOnChange } from './session/session.ts';
+import { withDeadline, STALLED } from './handshake/deadline.ts';
+
+export const WS_PATH = '/ws';
+export const HEALTH_PATH = '/healthz';
+
+export interface ReferenceBackendOptions {
+  policy: Policy;
+  /** HS256: `{ secret, kid? }` (a token may name only that kid); asymmetric: `{ jwks }` (public keys). */
+  keys: KeySource;
+  directory: Directory;
+  /** A field failure to reproduce (mutants/index.ts); none by default. */
+  mutant?: MutantId | null;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default silent: one line per decision at info level. */
+  logger?: Logger;
+}
+
+export interface ReferenceBackend {
+  /** ws://HOST:PORT/ws */
+  url: string;
+  port: number;
+  host: string;
+  mutant: MutantId | null;
+  /** Closes open sockets with 1001 and stops listening; does not close the directory. */
+  close(): Promise<void>;
+}
+
+// Large enough that an oversize token reaches the backend and gets its 401.
+const MAX_HEADER_BYTES = 256 * 1024;
+const HEALTH_TIMEOUT_MS = 2000;
+
+export async function startReferenceBackend(options: ReferenceBackendOptions): Promise<ReferenceBackend> {
+  const { policy, directory } = options;
+  const mutant = options.mutant ?? null;
+  const logger = options.logger ?? silentLogger;
+  const assembly = assemble(mutant);
+  const keys = prepareKeys(assembly.resolveKeys(options.keys), policy);
+  const registry = new SessionRegistry();
+  const ctx = { assembly, policy, keys, directory, registry, logger };
+  const unsubscribe = directory.subscribe((change) => revokeOnChange(change, ctx));
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => (offered.has(BEARER_SUBPROTOCOL) ? BEARER_SUBPROTOCOL : false),
+  });
+  const handshakes = new Set<Duplex>();
+
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    const path = pathOf(req);
+    if (req.method === 'GET' && path === HEALTH_PATH) {
+      withDeadline(directory.ping(), HEALTH_TIMEOUT_MS)
+        .then((r) => r !== STALLED)
+        .catch(() => false)
+        .then((healthy) => {
+          res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable' }));
+        });
+      return;
+    }
+    const [status, body] = path === WS_PATH ? [426, { error: 'upgrade-required' }] : [404, { error: 'not-found' }];
+    res.writeHead(status, { 'Content-Type': 'application/json', ...(status === 426 ? { Upgrade: 'websocket' } : {}) });
+    res.end(JSON.stringify(body));
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    handshakes.add(socket);
+    socket.once('close', () => handshakes.delete(socket));
+    if (pathOf(req) !== WS_PATH) return writeResponse(socket, 404, { error: 'not-found' });
+    const handle = assembly.validateAfterUpgrade ? upgradeThenDecide : decideThenUpgrade;
+    handle(req, socket, head).catch((error: Error) => {
+      logger.error('handshake-failed', { error: error.message });
+      socket.destroy();
+    });
+  });
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void): void {
+    if (socket.destroyed) return;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      handshakes.delete(socket);
+      ws.on('error', () => {});
+      then(ws);
+    });
+  }
+
+  async function decideThenUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const startedAt = performance.now();
+    const decision = await decide(req, ctx);
+    logDecision(decision, startedAt);
+    switch (decision.kind) {
+      case 'accept':
+        return upgrade(req, socket, head, (ws) => openSession(ws, decision.user, decision.claims, fingerprint(decision.token), ctx));
+      case 'first-message':
+        return upgrade(req, socket, head, (ws) => awaitAuthMessage(ws, req, ctx));
+      case 'reject':
+        return writeRejection(socket, assembly.status(decision.reason, policy), decision.reason);
+      case 'stalled':
+        // No answer at all: the model's `timeout`. The socket is released by the deadline.
+        socket.destroy();
+        return;
+      case 'error':
+        return writeResponse(socket, 503, { error: 'directory-unavailable' });
+    }
+  }
+
+  // The accept-then-1008 mutant: the same decision, taken after the 101.
+  async function upgradeThenDecide(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    upgrade(req, socket, head, (ws) => {
+      const startedAt = performance.now();
+      void decide(req, ctx).then((decision) => {
+        logDecision(decision, startedAt);
+        switch (decision.kind) {
+          case 'accept':
+            return openSession(ws, decision.user, decision.claims, fingerprint(decision.token), ctx);
+          case 'first-message':
+            return awaitAuthMessage(ws, req, ctx);
+          case 'reject':
+            return closeWithReason(ws, POLICY_VIOLATION, decision.reason);
+          case 'stalled':
+            return closeWithReason(ws, POLICY_VIOLATION, 'dependency-timeout');
+          case 'error':
+            return closeWithReason(ws, 1011, 'directory-unavailable');
+        }
+      });
+    });
+  }
+
+  function logDecision(decision: Decision, startedAt: number): void {
+    const latencyMs = Math.round((performance.now() - startedAt) * 10) / 10;
+    const token = 'token' in decision && decision.token !== null ? fingerprint(decision.token) : null;
+    const placement = 'placement' in decision ? decision.placement : 'first-message';
+    switch (decision.kind) {
+      case 'accept':
+        return logger.info('handshake', {
+          outcome: 'accept',
+          placement,
+          token,
+          user: decision.user.userId,
+          latencyMs,
+          ...(decision.failedOpen ? { detail: 'failed-open' } : {}),
+        });
+      case 'first-message':
+        return logger.info('handshake', { outcome: 'accept', reason: 'auth-message-pending', placement, latencyMs });
+      case 'reject': {
+        const status = assembly.status(decision.reason, policy);
+        return logger.info('handshake', { outcome: `reject-${status}`, reason: decision.reason, placement, token, latencyMs });
+      }
+      case 'stalled':
+        return logger.info('handshake', { outcome: 'timeout', reason: 'dependency-timeout', placement, token, latencyMs });
+      case 'error':
+        return logger.error('handshake', { outcome: 'error', reason: 'directory-error', error: decision.error.message, placement, token, latencyMs });
+    }
+  }
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `ws://${urlHost(host)}:${port}${WS_PATH}`;
+  logger.info('listening', { url, mutant, keys: keys.fingerprint, profile: policy.profile });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    host,
+    mutant,
+    close() {
+      closing ??= (async () => {
+        unsubscribe();
+        server.close();
+        for (const ws of wss.clients) closeWithReason(ws, GOING_AWAY, 'server-shutdown');
+        for (const socket of handshakes) socket.destroy();
+        await waitForClients(wss, 1000);
+        server.closeAllConnections();
+        wss.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://backend.invalid').pathname;
+  } catch {
+    return '';
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+async function waitForClients(wss: WebSocketServer, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const ws of wss.clients) ws.terminate();
+}

@@ -1,0 +1,70 @@
+// First-message auth: the upgrade was accepted without a credential; the client must
+// send {"type":"auth","token":"<jwt>"} within the auth window. Anything else closes 1008.
+import type { RawData, WebSocket } from 'ws';
+import { authenticate, type AuthContext } from '../handshake/authenticate.ts';
+import { STALLED, withDeadline } from '../handshake/deadline.ts';
+import type { UpgradeRequest } from '../handshake/extract.ts';
+import { fingerprint } from '../handshake/fingerprint.ts';
+import { closeWithReason, openSession, POLICY_VIOLATION, type SessionContext } from './session.ts';
+
+export function awaitAuthMessage(ws: WebSocket, request: UpgradeRequest, ctx: AuthContext & SessionContext): void {
+  const { policy, logger, assembly } = ctx;
+  const startedAt = Date.now();
+  const window = setTimeout(() => {
+    ws.off('message', onMessage);
+    logger.info('auth-message', { reason: 'auth-message-missing', placement: 'first-message' });
+    closeWithReason(ws, POLICY_VIOLATION, 'auth-message-missing');
+  }, policy.authWindowMs);
+  ws.once('close', () => clearTimeout(window));
+  ws.once('message', onMessage);
+
+  async function onMessage(data: RawData, isBinary: boolean): Promise<void> {
+    clearTimeout(window);
+    const token = isBinary ? null : parseAuthMessage(data.toString());
+    const log = (reason: string, extra: Record<string, unknown> = {}) =>
+      logger.info('auth-message', {
+        reason,
+        placement: 'first-message',
+        token: token && fingerprint(token),
+        latencyMs: Date.now() - startedAt,
+        ...extra,
+      });
+    if (token === null) {
+      log('auth-message-invalid', { detail: 'not an auth message' });
+      return closeWithReason(ws, POLICY_VIOLATION, 'auth-message-invalid');
+    }
+    let result;
+    try {
+      result = await withDeadline(authenticate(token, request, ctx), assembly.deadlineMs(policy));
+    } catch (error) {
+      log('auth-dependency-timeout', { detail: 'directory-error', error: (error as Error).message });
+      return closeWithReason(ws, POLICY_VIOLATION, 'auth-dependency-timeout');
+    }
+    if (result === STALLED) {
+      const stall = assembly.onStall(token, policy);
+      if (stall.kind === 'release') {
+        log('auth-dependency-timeout');
+        return closeWithReason(ws, POLICY_VIOLATION, 'auth-dependency-timeout');
+      }
+      result = { ok: true as const, user: stall.user, claims: stall.claims };
+    }
+    if (!result.ok) {
+      log('auth-message-invalid', { detail: result.reason });
+      return closeWithReason(ws, POLICY_VIOLATION, 'auth-message-invalid');
+    }
+    if (ws.readyState !== ws.OPEN) return;
+    log('authenticated', { user: result.user.userId });
+    ws.send(JSON.stringify({ type: 'auth-ok' }));
+    openSession(ws, result.user, result.claims, fingerprint(token), ctx);
+  }
+}
+
+function parseAuthMessage(text: string): string | null {
+  try {
+    const message = JSON.parse(text) as { type?: unknown; token?: unknown };
+    if (message?.type !== 'auth' || typeof message.token !== 'string' || message.token === '') return null;
+    return message.token;
+  } catch {
+    return null;
+  }
+}

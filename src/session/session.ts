@@ -1,0 +1,62 @@
+// An authenticated socket: closes 1008 when the token reaches exp (+ skew) or the
+// user is revoked; the client's own close is echoed by ws (1000).
+import type { WebSocket } from 'ws';
+import type { Policy } from '../../model/policy.ts';
+import type { FixedReason } from '../../model/reasons.ts';
+import type { Assembly } from '../assembly.ts';
+import type { DirectoryUser, UserChange } from '../directory/directory.ts';
+import type { Claims } from '../handshake/verify-token.ts';
+import type { Logger } from '../log.ts';
+import type { SessionRegistry } from './registry.ts';
+
+export const POLICY_VIOLATION = 1008;
+export const GOING_AWAY = 1001;
+
+// setTimeout holds at most 2^31-1 ms; longer waits are re-armed.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface SessionContext {
+  assembly: Assembly;
+  policy: Policy;
+  registry: SessionRegistry;
+  logger: Logger;
+}
+
+export function closeWithReason(ws: WebSocket, code: number, reason: FixedReason | string): void {
+  if (ws.readyState === ws.OPEN) ws.close(code, reason);
+}
+
+export function openSession(ws: WebSocket, user: DirectoryUser, claims: Claims, fingerprint: string, ctx: SessionContext): void {
+  const { registry, logger } = ctx;
+  let timer: NodeJS.Timeout | undefined;
+  const endsAt = ctx.assembly.sessionEndsAt(claims, ctx.policy);
+  const arm = () => {
+    if (endsAt === null) return;
+    const wait = endsAt - Date.now();
+    if (wait <= 0) {
+      logger.info('session-closed', { reason: 'session-token-expired', user: user.userId, token: fingerprint });
+      closeWithReason(ws, POLICY_VIOLATION, 'session-token-expired');
+      return;
+    }
+    timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
+  };
+  arm();
+  registry.add(user.userId, ws);
+  ws.once('close', (code) => {
+    clearTimeout(timer);
+    registry.delete(user.userId, ws);
+    logger.debug('session-ended', { user: user.userId, token: fingerprint, code });
+  });
+}
+
+/** Applies a user change to that user's open sessions. */
+export function revokeOnChange(change: UserChange, ctx: SessionContext): void {
+  const sockets = ctx.registry.socketsOf(change);
+  if (sockets.length === 0) return;
+  const refused = ctx.assembly.authorise(change.user, ctx.policy);
+  if (!refused) return;
+  for (const ws of sockets) {
+    ctx.logger.info('session-closed', { reason: 'session-user-revoked', detail: refused, user: change.userId });
+    closeWithReason(ws, POLICY_VIOLATION, 'session-user-revoked');
+  }
+}
