@@ -34,6 +34,12 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
+// `ws-auth-conformance paths | head` closes our stdout early; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
