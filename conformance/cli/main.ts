@@ -4,6 +4,7 @@ import type { Command } from './command.ts';
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   paths: () => import('./paths.ts'),
   diagram: () => import('./diagram.ts'),
+  serve: () => import('../../src/cli/serve.ts'),
 };
 
 const HELP_FLAGS = new Set(['-h', '--help', 'help']);
