@@ -6,7 +6,7 @@ import { factsOf, type FactMap, type ModelEvent } from './events.ts';
 import { placementEnabled } from './facts.ts';
 import { policyDigest, type Policy } from './policy.ts';
 import { FIXED_REASONS, isHandshakeReason, isReason, type Outcome, type Reason } from './reasons.ts';
-import { GROUPS, stagesFor, type Branch, type Condition, type GroupId, type Stage } from './stages.ts';
+import { GROUPS, hasHandshakeCredential, stagesFor, type Branch, type Condition, type GroupId, type Stage } from './stages.ts';
 
 export interface ModelContext {
   /** `first-message` once the credential arrives after the upgrade. */
@@ -33,27 +33,30 @@ const AFTER_ACCEPT_TARGET = {
 export function createAuthMachine(policy: Policy) {
   const stages = stagesFor(policy);
   const firstMessage = policy.placements['first-message'];
+  const handshakeCredential = hasHandshakeCredential(policy);
   const terminals = new Set<Reason>();
 
   const candidate = (stage: Stage, branch: Branch) => {
-    const transitions = [];
+    const transitions: Array<Record<string, unknown>> = [];
     const guard = branch.placementDisabled
       ? ('placementUnusable' as const)
       : branch.when
         ? { type: 'factIs' as const, params: branch.when }
         : undefined;
     const rejects = isReason(branch.to);
-    if (rejects) terminals.add(branch.to as Reason);
     if (rejects && firstMessage && stage.afterAccept) {
       const to = AFTER_ACCEPT_TARGET[stage.afterAccept];
       terminals.add(to);
       transitions.push({
-        guard: guard ? and([guard, 'inFirstMessagePhase']) : 'inFirstMessagePhase',
+        guard: guard ? and([guard, 'inFirstMessagePhase'] as never) : 'inFirstMessagePhase',
         target: `#${to}`,
         description: `after accept: ${branch.label}`,
         actions: 'record',
       });
     }
+    // With first-message auth only, a credential check never refuses the upgrade itself.
+    if (rejects && stage.afterAccept && !handshakeCredential) return transitions;
+    if (rejects) terminals.add(branch.to as Reason);
     transitions.push({
       ...(guard ? { guard } : {}),
       target: `#${branch.to}`,

@@ -47,6 +47,11 @@ export interface Stage {
 
 const reject = (to: Reason, when: Condition, label: string): Branch => ({ to, when, label });
 
+/** Whether any credential arrives with the upgrade request (else only first-message auth). */
+export function hasHandshakeCredential(policy: Policy): boolean {
+  return PLACEMENTS.some((p) => p !== 'first-message' && policy.placements[p]);
+}
+
 export function stagesFor(policy: Policy): Stage[] {
   const stages: Stage[] = [];
   const originChecked = policy.allowedOrigins.length > 0;
@@ -82,8 +87,12 @@ export function stagesFor(policy: Policy): Stage[] {
       ...(policy.placements['authorization-header']
         ? [reject('credential-scheme', { placement: ['authorization-header'], scheme: ['other'] }, 'scheme not Bearer')]
         : []),
-      reject('credential-empty', { scheme: ['empty'] }, 'empty credential'),
-      { to: 'structure', label: `token in ${handshakePlacements.join(' / ')}` },
+      ...(handshakePlacements.length > 0
+        ? [
+            reject('credential-empty', { scheme: ['empty'] }, 'empty credential'),
+            { to: 'structure', label: `token in ${handshakePlacements.join(' / ')}` },
+          ]
+        : []),
     ],
   });
 

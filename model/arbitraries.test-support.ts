@@ -1,0 +1,39 @@
+// fast-check arbitraries over the model's vocabulary, for the model's own tests.
+import fc from 'fast-check';
+import { FACT_NAMES, factDomains, type Facts, type Noise } from './facts.ts';
+import { ALGORITHMS, PLACEMENTS, resolvePolicy, type Policy } from './policy.ts';
+
+export const noiseArb: fc.Arbitrary<Noise> = fc.record({
+  headers: fc.array(
+    fc.tuple(
+      fc.constantFrom('X-E2E-Test', 'X-Test-Type', 'X-Test-Mode', 'X-Auth-Fast-Path', 'X-User-Id', 'X-Forwarded-User', 'X-Request-Id'),
+      fc.constantFrom('true', 'E2E', 'enabled', 'admin', '1'),
+    ),
+    { maxLength: 4 },
+  ),
+  query: fc.array(fc.tuple(fc.constantFrom('user', 'debug', 'test'), fc.constantFrom('admin', 'true')), { maxLength: 2 }),
+  headerCase: fc.constantFrom('canonical', 'lower', 'upper'),
+  reverseHeaders: fc.boolean(),
+});
+
+/** Any facts the policy can observe, noise included. */
+export function factsArb(policy: Policy): fc.Arbitrary<Facts> {
+  const domains = factDomains(policy);
+  const fields = Object.fromEntries(FACT_NAMES.map((name) => [name, fc.constantFrom(...(domains[name] as readonly string[]))]));
+  return fc.record({ ...fields, noise: noiseArb }) as unknown as fc.Arbitrary<Facts>;
+}
+
+/** Policies across the contract's switches: placements, keys, typ, role, origins, overrides. */
+export const policyArb: fc.Arbitrary<Policy> = fc
+  .record({
+    profile: fc.constantFrom('default' as const, 'rfc-strict' as const),
+    placements: fc.record(Object.fromEntries(PLACEMENTS.map((p) => [p, fc.boolean()])) as Record<(typeof PLACEMENTS)[number], fc.Arbitrary<boolean>>),
+    algorithms: fc.constantFrom<Policy['algorithms']>(['HS256'], ['RS256'], ['ES256', 'EdDSA'], [...ALGORITHMS.filter((a) => a !== 'HS256')]),
+    typ: fc.constantFrom<string | null>('at+jwt', null),
+    requiredRole: fc.constantFrom<string | null>('chat', null),
+    requiredClaims: fc.constantFrom<Array<'exp'>>(['exp'], []),
+    allowedOrigins: fc.constantFrom<string[]>(['https://app.example'], []),
+    userUnknownAs: fc.constantFrom('reject-401' as const, 'reject-403' as const),
+  })
+  .filter((p) => Object.values(p.placements).some(Boolean))
+  .map(({ userUnknownAs, ...rest }) => resolvePolicy({ ...rest, outcomes: { 'user-unknown': userUnknownAs } }));

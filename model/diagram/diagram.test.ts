@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { profilePolicy, resolvePolicy } from '../policy.ts';
+import { decisionTable } from './decision-table.ts';
+import { DEFAULT_DIAGRAM_DIR, renderDiagrams } from './write.ts';
+
+describe('diagrams', () => {
+  it('committed docs/model matches what the model generates (run `npm run diagram` after changing the model)', async () => {
+    const files = await renderDiagrams(profilePolicy('default'));
+    for (const [name, content] of Object.entries(files)) {
+      expect(await readFile(join(DEFAULT_DIAGRAM_DIR, name), 'utf8'), name).toBe(content);
+    }
+  });
+
+  it('draws every stage and terminal, coloured by outcome', async () => {
+    const files = await renderDiagrams(profilePolicy('default'));
+    const mermaid = files['lifecycle.mmd']!;
+    expect(mermaid.startsWith('stateDiagram-v2\n')).toBe(true);
+    for (const id of ['origin', 'credential', 'signature', 'lookup', 'role', 'authenticated', 'alg_none', 'dependency_timeout']) {
+      expect(mermaid).toMatch(new RegExp(`\\b${id}\\b`));
+    }
+    expect(files['lifecycle.svg']).toMatch(/^<\?xml|<svg/);
+    expect(files['lifecycle.svg']).toContain('401 Unauthorized');
+  });
+
+  it('the decision table shows each profile, and the target column only when it overrides', () => {
+    const plain = decisionTable(profilePolicy('default'));
+    expect(plain).toMatch(/\| `user-unknown` \| User state \| [^|]+ \| 403 \| 401 \|\n/);
+    expect(plain).not.toContain('this target');
+    const own = decisionTable(resolvePolicy({ outcomes: { 'user-inactive': 'reject-401' } }));
+    expect(own).toContain('this target');
+    expect(own).toMatch(/\| `user-inactive` \| User state \| [^|]+ \| 403 \| 403 \| 401 \|\n/);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { PolicyError, policyDigest, profilePolicy, resolvePolicy } from './policy.ts';
+
+describe('policy', () => {
+  it('resolves a file over its profile', () => {
+    const p = resolvePolicy({ profile: 'rfc-strict', issuer: 'https://id.example', placements: { query: true } });
+    expect(p.issuer).toBe('https://id.example');
+    expect(p.placements.query).toBe(true);
+    expect(p.placements['authorization-header']).toBe(true);
+    expect(p.outcomes['user-unknown']).toBe('reject-401');
+  });
+
+  it.each([
+    [{ issuerr: 'x' }, /policy\.issuerr: unknown field/],
+    [{ profile: 'lenient' }, /policy\.profile: unknown profile "lenient"/],
+    [{ outcomes: { 'alg-none': 'accept' } }, /policy\.outcomes\.alg-none: must be "reject-401" or "reject-403"/],
+    [{ outcomes: { 'client-closed': 'reject-401' } }, /policy\.outcomes\.client-closed: not an overridable reason/],
+    [{ placements: { header: true } }, /policy\.placements\.header: unknown placement/],
+    [{ algorithms: ['HS256', 'RS256'] }, /policy\.algorithms: mix of HMAC and asymmetric/],
+    [{ algorithms: ['none'] }, /policy\.algorithms: unsupported "none"/],
+    [{ clockSkewSeconds: -1 }, /policy\.clockSkewSeconds: a non-negative number/],
+    [{ placements: { 'authorization-header': false, subprotocol: false, cookie: false, 'first-message': false } }, /enable at least one placement/],
+  ])('rejects %j with a message naming the field', (input, message) => {
+    expect(() => resolvePolicy(input as never)).toThrow(PolicyError);
+    expect(() => resolvePolicy(input as never)).toThrow(message);
+  });
+
+  it('digests are stable across key order and differ across contracts', () => {
+    const a = resolvePolicy({ issuer: 'i', audience: 'a' });
+    const b = resolvePolicy({ audience: 'a', issuer: 'i' });
+    expect(policyDigest(a)).toBe(policyDigest(b));
+    expect(policyDigest(a)).not.toBe(policyDigest(profilePolicy('default')));
+  });
+});
