@@ -1,0 +1,87 @@
+// `serve` as a process: the ready line, a real handshake, a clean stop on SIGTERM,
+// and exit 2 with a clear message for bad input.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attempt, bearer, errorOf, mint, sleep } from '../testing/harness.ts';
+
+const BIN = join(import.meta.dirname, '../../conformance/cli/bin.mjs');
+const SECRET = 'serve-test-secret-0123456789abcdef';
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'serve-test-'));
+  await writeFile(
+    join(dir, 'users.json'),
+    JSON.stringify([
+      { user_id: 'alice', email: 'alice@example.test', roles: ['chat'] },
+      { user_id: 'bob', is_active: false, roles: ['chat'] },
+    ]),
+  );
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function serve(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, 'serve', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}
+
+describe('serve', () => {
+  it('prints the ready line, serves the contract, and stops cleanly on SIGTERM', async () => {
+    const child = serve(
+      ['--port', '0', '--secret-env', 'S', '--issuer', 'I', '--audience', 'A', '--clock-skew', '0', '--users', join(dir, 'users.json')],
+      { S: SECRET },
+    );
+    const exited = exitOf(child);
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const first = await lines.next();
+    const ready = JSON.parse(first.value as string) as { event: string; url: string };
+    expect(Object.keys(ready)).toEqual(['event', 'url']);
+    expect(ready.event).toBe('ready');
+    expect(ready.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+
+    const claims = { iss: 'I', aud: 'A' };
+    const open = attempt(ready.url, { headers: bearer(await mint({ secret: SECRET, claims })), observeMs: 10_000 });
+    expect((await attempt(ready.url, {})).status).toBe(401);
+    const inactive = await attempt(ready.url, { headers: bearer(await mint({ secret: SECRET, claims: { ...claims, sub: 'bob' } })) });
+    expect({ status: inactive.status, error: errorOf(inactive) }).toEqual({ status: 403, error: 'user-inactive' });
+    await sleep(200);
+    child.kill('SIGTERM');
+    const session = await open;
+    expect(session.status).toBe(101);
+    expect(session.close).toMatchObject({ code: 1001 });
+    const { code, stderr } = await exited;
+    expect(code).toBe(0);
+    // Logs are JSON lines on stderr, and never carry the secret.
+    const events = stderr.trim().split('\n').map((l) => JSON.parse(l) as { event: string });
+    expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['listening', 'handshake', 'stopping']));
+    expect(stderr).not.toContain(SECRET);
+  });
+
+  it.concurrent.each([
+    [['--secret-env', 'UNSET_SECRET_VARIABLE'], /environment variable UNSET_SECRET_VARIABLE is not set/],
+    [['--secret-env', 'S', '--mutant', 'nope'], /unknown --mutant "nope"; ids: secret-mismatch, .*no-origin-check/],
+    [['--secret-env', 'S', '--port', 'x'], /--port must be 0\.\.65535/],
+    [['--secret-env', 'S', '--clock-skew', 'soon'], /--clock-skew must be a non-negative number/],
+    [[], /give exactly one of --secret-env NAME .* or --jwks FILE/],
+    [['--secret-env', 'S', '--users', '/nonexistent/users.json'], /--users \/nonexistent\/users.json: cannot read \(ENOENT\)/],
+    [['--secret-env', 'S', '--frobnicate'], /Unknown option '--frobnicate'/],
+  ])('exits 2 for bad input %j', async (args, message) => {
+    const { code, stderr } = await exitOf(serve(args, { S: SECRET }));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+});
