@@ -34,7 +34,7 @@ now() { date +%s.%N; }
 # docker build's own output goes to a log, shown only when the build fails.
 build() {
   local name="$1"; shift
-  if ! docker build "$@" >"$WORK/build-$name.log" 2>&1; then
+  if ! docker build --force-rm "$@" >"$WORK/build-$name.log" 2>&1; then
     log "docker build of $name failed; last lines of $WORK/build-$name.log:"
     tail -n 40 "$WORK/build-$name.log" >&2
     exit 1
