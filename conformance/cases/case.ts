@@ -1,0 +1,28 @@
+// A case: facts chosen first, the model's prediction for them, and where they came from.
+import { CANONICAL_FACTS, PLACEMENTS_IN_ORDER, type Facts } from './facts-util.ts';
+import type { Policy } from '../../model/policy.ts';
+import type { Prediction } from '../../model/oracle.ts';
+
+export type RelationId = 'noise-invariance' | 'placement-equivalence';
+
+export type CaseSource =
+  | { kind: 'canary' }
+  | { kind: 'path'; pathId: string }
+  | { kind: 'fuzz'; seed: number; path: string }
+  | { kind: 'twin'; of: string; relation: RelationId }
+  | { kind: 'replay'; file: string };
+
+export interface Case {
+  /** Stable name within a run: `canary`, `path:<id>`, `fuzz:<n>`, `<key>~<relation>`. */
+  key: string;
+  source: CaseSource;
+  facts: Facts;
+  prediction: Prediction;
+}
+
+/** The canonical valid case under a policy: the model's canonical facts, in an enabled placement. */
+export function canonicalFacts(policy: Policy): Facts {
+  if (policy.placements[CANONICAL_FACTS.placement as keyof Policy['placements']]) return CANONICAL_FACTS;
+  const placement = PLACEMENTS_IN_ORDER.find((p) => policy.placements[p]) ?? CANONICAL_FACTS.placement;
+  return { ...CANONICAL_FACTS, placement };
+}

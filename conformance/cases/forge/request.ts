@@ -1,0 +1,122 @@
+// Facts -> the concrete request: where the token goes (placement, scheme), the Origin,
+// then the noise. The result is everything the driver sends, plus what a report may
+// say about the token (header, claims, signature fingerprint) without the token itself.
+import { createHash } from 'node:crypto';
+import type { Policy } from '../../../model/policy.ts';
+import type { Facts } from '../facts-util.ts';
+import { applyHeaderNoise } from '../noise.ts';
+import { forgeToken, type KeyRing } from './token.ts';
+
+export const FOREIGN_ORIGIN = 'https://evil.ws-auth-conformance.test';
+export const CREDENTIAL_NAME = 'access_token';
+
+export interface TokenInfo {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  /** sha256 of the signature segment (or of the whole token when it has none), 16 hex. */
+  signatureFingerprint: string;
+  bytes: number;
+}
+
+export interface ForgedRequest {
+  /** Path and query, e.g. `/ws?access_token=...`. */
+  path: string;
+  /** The headers this case sets, in send order, noise applied (Host and the WebSocket ones are added by the client). */
+  headers: Array<[string, string]>;
+  /** Subprotocols offered (`bearer`, token) for the subprotocol placement. */
+  protocols: string[];
+  /** The first-message auth frame, when the case sends one. */
+  authMessage: string | null;
+  /** The token itself: secret; only printed with --reveal-tokens. */
+  token: string | null;
+  tokenInfo: TokenInfo | null;
+  expSeconds: number | null;
+}
+
+export async function forgeRequest(
+  facts: Facts,
+  policy: Policy,
+  ring: KeyRing,
+  endpointPath: string,
+  userId: string,
+  nowMs: number,
+  variant: number,
+): Promise<ForgedRequest> {
+  const headers: Array<[string, string]> = [];
+  if (facts.origin === 'allowed') headers.push(['Origin', policy.allowedOrigins[0] ?? 'https://app.invalid']);
+  if (facts.origin === 'foreign') headers.push(['Origin', FOREIGN_ORIGIN]);
+  if (facts.origin === 'null') headers.push(['Origin', 'null']);
+
+  let token: string | null = null;
+  let tokenInfo: TokenInfo | null = null;
+  let expSeconds: number | null = null;
+  if (facts.placement !== 'none') {
+    if (facts.scheme === 'empty') {
+      token = '';
+    } else {
+      const forged = await forgeToken(facts, policy, ring, userId, nowMs, variant);
+      token = forged.token;
+      expSeconds = forged.expSeconds;
+      tokenInfo = { header: forged.header, claims: forged.claims, signatureFingerprint: signatureFingerprint(token), bytes: token.length };
+    }
+  }
+
+  const query: Array<[string, string]> = [];
+  const protocols: string[] = [];
+  let authMessage: string | null = null;
+  if (token !== null) {
+    switch (facts.placement) {
+      case 'authorization-header':
+        headers.push(['Authorization', `${schemeWord(facts.scheme, variant)} ${token}`.trimEnd()]);
+        break;
+      case 'subprotocol':
+        protocols.push('bearer');
+        if (token !== '') protocols.push(token);
+        break;
+      case 'cookie':
+        headers.push(['Cookie', `${CREDENTIAL_NAME}=${token}`]);
+        break;
+      case 'query':
+        query.push([CREDENTIAL_NAME, token]);
+        break;
+      case 'first-message':
+        if (facts.session !== 'auth-message-never-sent') authMessage = JSON.stringify({ type: 'auth', token });
+        break;
+    }
+  }
+  query.push(...facts.noise.query);
+  const search = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  return {
+    path: search ? `${endpointPath}?${search}` : endpointPath,
+    headers: applyHeaderNoise(headers, facts.noise),
+    protocols,
+    authMessage,
+    token,
+    tokenInfo,
+    expSeconds,
+  };
+}
+
+function schemeWord(scheme: Facts['scheme'], variant: number): string {
+  switch (scheme) {
+    case 'bearer':
+    case 'empty':
+      return 'Bearer';
+    case 'bearer-odd-case':
+      return ['bearer', 'BEARER', 'bEaReR'][variant % 3]!;
+    case 'other':
+      return ['Basic', 'Token'][variant % 2]!;
+  }
+}
+
+export function signatureFingerprint(token: string): string {
+  const parts = token.split('.');
+  const material = parts.length === 3 && parts[2] ? parts[2] : token;
+  return createHash('sha256').update(material).digest('hex').slice(0, 16);
+}
+
+/** `Bearer <redacted sha256:abcd…>` style replacement of the token wherever it appears. */
+export function redact(text: string, token: string | null): string {
+  if (!token) return text;
+  return text.split(token).join(`<token sha256:${createHash('sha256').update(token).digest('hex').slice(0, 12)}>`);
+}

@@ -1,0 +1,88 @@
+// Finding, reading and checking a config file. Errors name the field and the fix.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../errors.ts';
+import type { ConformanceConfig } from './schema.ts';
+
+export const CONFIG_FILES = ['ws-auth-conformance.config.ts', 'ws-auth-conformance.config.json'];
+
+export interface LoadedConfig {
+  config: ConformanceConfig;
+  file: string | null;
+  baseDir: string;
+}
+
+export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
+  const path = file !== undefined ? resolve(cwd, file) : CONFIG_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f));
+  if (path === undefined) return { config: {}, file: null, baseDir: cwd };
+  if (!existsSync(path)) throw new ConfigError('--config', `no file at ${path}`, 'give the path of a .ts or .json config');
+  let raw: unknown;
+  if (path.endsWith('.json')) {
+    try {
+      raw = JSON.parse(await readFile(path, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(path, `not valid JSON (${(error as Error).message})`, 'fix the syntax');
+    }
+  } else {
+    try {
+      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      raw = mod.default;
+    } catch (error) {
+      throw new ConfigError(path, `cannot load (${(error as Error).message})`, 'export default defineConfig({...}) from it');
+    }
+  }
+  checkShape(raw);
+  return { config: raw, file: path, baseDir: dirname(path) };
+}
+
+const TOP = ['target', 'policy', 'run'];
+const RUN = ['seed', 'runs', 'concurrency', 'deadlineMs', 'observeMs', 'strict'];
+const URL_TARGET = ['kind', 'url', 'healthUrl', 'keys', 'users'];
+const EMBEDDED_TARGET = ['kind', 'mutant', 'quickTiming'];
+
+function checkShape(raw: unknown): asserts raw is ConformanceConfig {
+  if (!isObject(raw)) throw new ConfigError('(file)', 'the config is not an object', 'export default defineConfig({ target, policy, run })');
+  unknownKeys(raw, TOP, '');
+  if (raw.policy !== undefined && typeof raw.policy !== 'string' && !isObject(raw.policy)) {
+    throw new ConfigError('policy', 'must be an object of policy fields or a path to a policy JSON file', 'see docs of "ws-auth-conformance paths --policy"');
+  }
+  if (raw.run !== undefined) {
+    if (!isObject(raw.run)) throw new ConfigError('run', 'must be an object', `use fields ${RUN.join(', ')}`);
+    unknownKeys(raw.run, RUN, 'run.');
+    for (const k of ['seed', 'runs', 'concurrency', 'deadlineMs', 'observeMs'] as const) {
+      const v = raw.run[k];
+      if (v !== undefined && (!Number.isInteger(v) || (v as number) < 0)) throw new ConfigError(`run.${k}`, `must be a non-negative integer, got ${JSON.stringify(v)}`, 'give a whole number');
+    }
+    if (raw.run.strict !== undefined && typeof raw.run.strict !== 'boolean') throw new ConfigError('run.strict', 'must be true or false', 'give a boolean');
+  }
+  const t = raw.target;
+  if (t === undefined) return;
+  if (!isObject(t) || typeof t.kind !== 'string') throw new ConfigError('target', 'must be an object with a "kind"', 'e.g. { kind: "url", url: "ws://127.0.0.1:8080/ws", keys, users }');
+  if (t.kind === 'embedded') unknownKeys(t, EMBEDDED_TARGET, 'target.');
+  if (t.kind === 'url') {
+    unknownKeys(t, URL_TARGET, 'target.');
+    if (typeof t.url !== 'string') throw new ConfigError('target.url', 'missing', 'give the WebSocket URL, e.g. ws://127.0.0.1:8080/ws');
+    if (!isObject(t.keys)) throw new ConfigError('target.keys', 'missing', 'give { secretEnv: "NAME" } for HS256 or { jwkFile: "key.jwk.json" }');
+    unknownKeys(t.keys, ['secretEnv', 'jwkFile', 'kid'], 'target.keys.');
+    if (!isObject(t.users)) throw new ConfigError('target.users', 'missing', 'give { connectionString } (PostgreSQL) or { fixed: { active: "id", ... } }');
+    if ('fixed' in t.users) {
+      unknownKeys(t.users, ['fixed'], 'target.users.');
+      if (!isObject(t.users.fixed)) throw new ConfigError('target.users.fixed', 'must map user states to ids', 'e.g. { active: "alice", inactive: "bob", "lacks-role": "carol", missing: "nobody" }');
+      unknownKeys(t.users.fixed, ['active', 'missing', 'inactive', 'lacks-role'], 'target.users.fixed.');
+    } else {
+      unknownKeys(t.users, ['connectionString', 'connectionStringEnv', 'insertSql', 'deactivateSql', 'deleteSql', 'stallSql'], 'target.users.');
+    }
+  }
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function unknownKeys(obj: Record<string, unknown>, known: string[], prefix: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.includes(key)) throw new ConfigError(`${prefix}${key}`, 'unknown field', `known fields here: ${known.join(', ')}`);
+  }
+}

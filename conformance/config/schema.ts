@@ -1,0 +1,93 @@
+// The config file's shape (`ws-auth-conformance.config.ts` or `.json`) and what it
+// resolves to once flags are applied. `defineConfig` only types the object.
+import type { Policy, PolicyInput, ProfileName } from '../../model/policy.ts';
+import type { UserKind } from '../targets/target.ts';
+
+export interface EmbeddedTargetConfig {
+  kind: 'embedded';
+  /** A field failure to reproduce, e.g. "alg-none" (field-failures.md ids). */
+  mutant?: string;
+  /** Shorten deadline, auth window and skew for speed (default: true unless a policy is given). */
+  quickTiming?: boolean;
+}
+
+export interface UrlTargetConfig {
+  kind: 'url';
+  /** ws://host:port/path */
+  url: string;
+  /** Health endpoint; default http://host:port/healthz; null when there is none. */
+  healthUrl?: string | null;
+  keys: {
+    /** Name of the environment variable holding the HS secret (the secret never goes in the file). */
+    secretEnv?: string;
+    /** Path to a private JWK (asymmetric algorithms). */
+    jwkFile?: string;
+    /** kid the target expects in the token header. */
+    kid?: string;
+  };
+  users:
+    | {
+        /** PostgreSQL connection string of the target's user store. */
+        connectionString?: string;
+        /** Name of an environment variable holding the connection string instead. */
+        connectionStringEnv?: string;
+        /** $1 user id, $2 is_active, $3 roles text[]. Default: the reference `users` table. */
+        insertSql?: string;
+        /** $1 user id. */
+        deactivateSql?: string;
+        /** $1 user id. */
+        deleteSql?: string;
+        /** Optional: $1 user id, $2 delay in ms; without it stall cases are not covered. */
+        stallSql?: string;
+      }
+    | { fixed: Partial<Record<UserKind, string>> };
+}
+
+/** Other kinds (e.g. `container`) bring their own fields. */
+export interface OtherTargetConfig {
+  kind: string;
+  [field: string]: unknown;
+}
+
+export type TargetConfig = EmbeddedTargetConfig | UrlTargetConfig | OtherTargetConfig;
+
+export interface RunSettings {
+  seed?: number;
+  /** Fuzz cases on top of the model paths. */
+  runs?: number;
+  concurrency?: number;
+  /** Client deadline for an HTTP answer, ms (default: policy deadline + 500). */
+  deadlineMs?: number;
+  /** How long an accepted socket is watched, ms. */
+  observeMs?: number;
+  strict?: boolean;
+}
+
+export interface ConformanceConfig {
+  target?: TargetConfig;
+  /** The target's auth contract: fields over its profile, or a path to a policy JSON file. */
+  policy?: PolicyInput | string;
+  run?: RunSettings;
+}
+
+export function defineConfig(config: ConformanceConfig): ConformanceConfig {
+  return config;
+}
+
+export interface ResolvedConfig {
+  target: TargetConfig;
+  policy: Policy;
+  /** Whether the policy came from the user (then embedded keeps its timing). */
+  policyGiven: boolean;
+  profile: ProfileName;
+  mutant: string | null;
+  quickTiming: boolean;
+  seed: number;
+  runs: number;
+  concurrency: number;
+  deadlineMs: number | null;
+  observeMs: number | null;
+  strict: boolean;
+  /** Directory of the config file, for relative paths in it. */
+  baseDir: string;
+}

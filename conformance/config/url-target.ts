@@ -1,0 +1,36 @@
+// From a url target's config to the options of startUrlTarget: keys from an env
+// variable or a JWK file (never from the file itself), users from PostgreSQL or fixed.
+import { resolve } from 'node:path';
+import { ConfigError } from '../errors.ts';
+import { keysFromJwkFile, keysFromSecret } from '../keys.ts';
+import type { UrlTargetOptions, UserSource } from '../targets/url.ts';
+import type { ResolvedConfig, UrlTargetConfig } from './schema.ts';
+
+export async function resolveUrlTarget(config: ResolvedConfig): Promise<UrlTargetOptions> {
+  const t = config.target as UrlTargetConfig;
+  const policy = config.policy;
+  const alg = policy.algorithms[0]!;
+  let keys;
+  if (t.keys?.secretEnv) {
+    const secret = process.env[t.keys.secretEnv];
+    if (!secret) throw new ConfigError('target.keys.secretEnv', `environment variable ${t.keys.secretEnv} is not set or empty`, `export ${t.keys.secretEnv}=<the target's HS secret>`);
+    keys = keysFromSecret(new TextEncoder().encode(secret), alg, t.keys.kid);
+  } else if (t.keys?.jwkFile) {
+    keys = await keysFromJwkFile(resolve(config.baseDir, t.keys.jwkFile), alg);
+    if (t.keys.kid) keys.kid = t.keys.kid;
+  } else {
+    throw new ConfigError('target.keys', 'no signing key', 'set keys.secretEnv (HS256 secret in an env variable) or keys.jwkFile (private JWK)');
+  }
+  let users: UserSource;
+  const u = t.users ?? {};
+  if ('fixed' in u) {
+    users = { kind: 'fixed', users: u.fixed };
+  } else {
+    const connectionString = u.connectionString ?? (u.connectionStringEnv ? process.env[u.connectionStringEnv] : undefined);
+    if (!connectionString) {
+      throw new ConfigError('target.users.connectionString', 'missing', 'give a PostgreSQL connection string (or connectionStringEnv), or name fixed users with { fixed: {...} }');
+    }
+    users = { kind: 'postgres', connectionString, insertSql: u.insertSql, deactivateSql: u.deactivateSql, deleteSql: u.deleteSql, stallSql: u.stallSql };
+  }
+  return { url: t.url, policy, keys, users, ...(t.healthUrl !== undefined ? { healthUrl: t.healthUrl } : {}) };
+}

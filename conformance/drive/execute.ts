@@ -1,0 +1,77 @@
+// One case end to end on the wire: set up its user, forge its request at the last
+// moment (tokens carry times), drive it, and hand back request and evidence.
+import { createHash } from 'node:crypto';
+import type { Case } from '../cases/case.ts';
+import { forgeRequest, type ForgedRequest } from '../cases/forge/request.ts';
+import type { KeyRing } from '../cases/forge/token.ts';
+import type { Target } from '../targets/target.ts';
+import { drive, type SessionPlan } from './client.ts';
+import type { Evidence } from './evidence.ts';
+
+export interface DriveSettings {
+  /** Client deadline for an HTTP answer. */
+  deadlineMs: number;
+  /** How long an accepted socket is watched for an unexpected close. */
+  observeMs: number;
+  /** After a revocation, how long the server has to close. */
+  revokeWatchMs: number;
+  /** Allowed lateness of the close at exp + skew. */
+  expiryToleranceMs: number;
+}
+
+export interface Execution {
+  request: ForgedRequest;
+  evidence: Evidence;
+  userId: string;
+}
+
+/** A small number derived from the case key: picks among equivalent spellings (alg "None", "nOnE") deterministically. */
+export function variantOf(key: string): number {
+  return createHash('sha256').update(key).digest().readUInt16BE(0);
+}
+
+export async function executeCase(target: Target, ring: KeyRing, kase: Case, settings: DriveSettings, runId: string): Promise<Execution> {
+  const { facts } = kase;
+  const policy = target.policy;
+  const userId = await target.prepareUser(runId, facts.user, { stall: facts.latency === 'stalled' });
+  const endpoint = new URL(target.url);
+  const request = await forgeRequest(facts, policy, ring, endpoint.pathname + endpoint.search, userId, Date.now(), variantOf(kase.key));
+  const plan: SessionPlan = {
+    handshakeDeadlineMs: settings.deadlineMs,
+    authAnswerMs: policy.authWindowMs + settings.deadlineMs,
+    watchMs: () => watchFor(kase, request, policy.authWindowMs, policy.clockSkewSeconds, settings),
+  };
+  if (facts.session === 'user-revoked') {
+    plan.afterEstablished = { action: 'user revoked', run: () => target.revokeUser(userId), watchMs: settings.revokeWatchMs };
+  }
+  const evidence = await drive(target.url, request, plan);
+  return { request, evidence, userId };
+}
+
+function watchFor(kase: Case, request: ForgedRequest, authWindowMs: number, skewSeconds: number, s: DriveSettings): number {
+  const { facts } = kase;
+  if (facts.session === 'token-expires' && request.expSeconds !== null) {
+    return Math.max(s.observeMs, (request.expSeconds + skewSeconds) * 1000 + s.expiryToleranceMs - Date.now());
+  }
+  if (request.authMessage === null && awaitsAuthMessage(kase)) return authWindowMs + s.deadlineMs;
+  return s.observeMs;
+}
+
+/**
+ * Whether a backend may be waiting for a first-message auth: the placement is enabled
+ * and the handshake carried no usable credential. Watching through the auth window
+ * shows the close 1008 such a backend sends, instead of calling the socket accepted.
+ */
+function awaitsAuthMessage(kase: Case): boolean {
+  return kase.facts.placement === 'first-message' || kase.prediction.reason === 'credential-missing';
+}
+
+/** A rough cost of a case in ms, so the pool starts the slow ones first. */
+export function estimatedCost(kase: Case, authWindowMs: number, skewSeconds: number, s: DriveSettings): number {
+  const f = kase.facts;
+  if (f.session === 'token-expires') return 2000 + skewSeconds * 1000 + s.expiryToleranceMs;
+  if (f.latency === 'stalled') return s.deadlineMs;
+  if (f.session === 'user-revoked') return s.revokeWatchMs;
+  if (f.placement === 'first-message') return authWindowMs;
+  return kase.prediction.outcome === 'accept' ? s.observeMs : 5;
+}

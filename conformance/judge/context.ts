@@ -1,0 +1,32 @@
+// Everything a check may read about one case. Checks never touch the network.
+import type { Prediction } from '../../model/oracle.ts';
+import type { Policy } from '../../model/policy.ts';
+import type { Facts } from '../cases/facts-util.ts';
+import type { Evidence } from '../drive/evidence.ts';
+import type { Phase, Verdict } from './verdict.ts';
+
+export interface Timing {
+  /** Client deadline for an HTTP answer. */
+  handshakeDeadlineMs: number;
+  /** Allowed lateness of a close at exp + skew. */
+  expiryToleranceMs: number;
+}
+
+export interface JudgeInput {
+  policy: Policy;
+  facts: Facts;
+  prediction: Prediction;
+  evidence: Evidence;
+  /** exp of the token sent (NumericDate), for the session-expiry timing. */
+  expSeconds: number | null;
+  /** Whether a token was presented (RFC 6750 3.1: then 401 carries error="invalid_token"). */
+  tokenPresented: boolean;
+  timing: Timing;
+}
+
+export interface Finding {
+  check: string;
+  phase: Phase;
+  verdict: Verdict;
+  message: string;
+}

@@ -1,0 +1,134 @@
+// Root-cause hints, keyed to the field failures of field-failures.md. Rules are tried
+// in order; the first that matches names the likely cause of a divergence.
+import { predict } from '../../model/oracle.ts';
+import type { Policy } from '../../model/policy.ts';
+import type { Reason } from '../../model/reasons.ts';
+import { REASON_DESCRIPTIONS } from '../../model/reasons.ts';
+import { observedOutcome } from '../drive/evidence.ts';
+import { isBypassHeader } from '../cases/noise.ts';
+import type { Finding, JudgeInput } from './context.ts';
+
+export interface Hint {
+  /** A field-failures.md id when the divergence matches one, else a generic id. */
+  id: string;
+  text: string;
+}
+
+export interface HintInput extends JudgeInput {
+  findings: Finding[];
+  keyFingerprint: string;
+}
+
+interface Rule {
+  id: string;
+  match(i: HintInput, ctx: { observed: string; defect: Reason; accepted: boolean }): string | null;
+}
+
+const TOKEN_OR_CLAIM = /^(alg|key|signature|exp|nbf|iss|aud|typ|sub)-/;
+
+const RULES: readonly Rule[] = [
+  {
+    id: 'header-bypass',
+    match(i, c) {
+      const f = i.findings.find((x) => x.check === 'noise-invariance');
+      if (!f || !c.accepted) return null;
+      const bypass = i.facts.noise.headers.filter(([k]) => isBypassHeader(k)).map(([k, v]) => `${k}: ${v}`);
+      return `header bypass: accepted only with ${bypass.length ? bypass.join(', ') : 'the added noise'} (a forged token passes on a "test fast path")`;
+    },
+  },
+  {
+    id: 'secret-mismatch',
+    match(i, c) {
+      const due = i.prediction.outcome === 'accept' || (i.prediction.outcome === 'close-1008' && i.prediction.reason.startsWith('session-'));
+      if (!due || c.observed !== 'reject-401' && !(i.facts.placement === 'first-message' && c.observed === 'close-1008')) return null;
+      return `signing key mismatch: a token signed with key fingerprint ${i.keyFingerprint} is rejected`;
+    },
+  },
+  {
+    id: 'accept-then-1008',
+    match(i) {
+      const p = i.prediction.outcome;
+      const e = i.evidence;
+      if ((p !== 'reject-401' && p !== 'reject-403') || !e.upgraded || !e.close || e.close.by !== 'server') return null;
+      return `validation deferred past the handshake: 101 then close ${e.close.code} where ${p} was due`;
+    },
+  },
+  {
+    id: 'slow-auth-fail-open',
+    match(i, c) {
+      const stalled = i.prediction.reason === 'dependency-timeout' || i.prediction.reason === 'auth-dependency-timeout';
+      return stalled && c.accepted ? 'fail-open under a slow dependency: accepted after the user lookup passed the deadline' : null;
+    },
+  },
+  {
+    id: 'no-deadline',
+    match(i) {
+      return i.prediction.outcome === 'timeout' && i.evidence.hung
+        ? `no handshake deadline: no answer and no close within ${i.timing.handshakeDeadlineMs} ms while the user lookup stalls`
+        : null;
+    },
+  },
+  {
+    id: 'fake-token-403',
+    match(i, c) {
+      return c.defect === 'token-malformed' && c.observed === 'reject-403'
+        ? 'a non-JWT string is treated as the token of an unknown user (403 where the malformed token is a 401)'
+        : null;
+    },
+  },
+  {
+    id: 'sig-403',
+    match(i, c) {
+      return i.prediction.outcome === 'reject-401' && TOKEN_OR_CLAIM.test(c.defect) && c.observed === 'reject-403'
+        ? `401/403 confusion: ${c.defect} answered 403 (a bad token is unauthenticated, not forbidden)`
+        : null;
+    },
+  },
+  { id: 'missing-user-accept', match: (_i, c) => (c.accepted && c.defect === 'user-unknown' ? 'user lookup skipped: a subject not in the directory is accepted' : null) },
+  { id: 'inactive-accept', match: (_i, c) => (c.accepted && c.defect === 'user-inactive' ? 'is_active not checked: a deactivated user is accepted' : null) },
+  { id: 'alg-none', match: (_i, c) => (c.accepted && c.defect === 'alg-none' ? 'alg none accepted: unsigned tokens pass' : null) },
+  {
+    id: 'no-exp',
+    match: (_i, c) => (c.accepted && /^exp-/.test(c.defect) ? `exp not checked: a token with ${c.defect} is accepted` : null),
+  },
+  {
+    id: 'no-iss-aud',
+    match: (_i, c) => (c.accepted && /^(iss|aud)-/.test(c.defect) ? `iss/aud not checked: a token for another issuer or service is accepted (${c.defect})` : null),
+  },
+  {
+    id: 'no-session-expiry',
+    match: (i, c) => (i.prediction.reason === 'session-token-expired' && c.accepted ? 'session outlives its token: no close 1008 at exp + skew' : null),
+  },
+  {
+    id: 'no-origin-check',
+    match: (_i, c) => (c.accepted && (c.defect === 'origin-foreign' || c.defect === 'origin-null') ? 'Origin not checked: a cross-site page can open an authenticated socket' : null),
+  },
+];
+
+/** The reason the handshake would have refused the same credential with (first-message cases). */
+function underlyingDefect(i: HintInput): Reason {
+  if (i.facts.placement !== 'first-message' || i.prediction.reason !== 'auth-message-invalid') return i.prediction.reason;
+  return predictInHeader(i.policy, i);
+}
+
+function predictInHeader(policy: Policy, i: HintInput): Reason {
+  try {
+    return predict(policy, { ...i.facts, placement: 'authorization-header', scheme: 'bearer', origin: 'absent' }).reason;
+  } catch {
+    return i.prediction.reason;
+  }
+}
+
+export function hintFor(i: HintInput): Hint | null {
+  if (i.findings.length === 0) return null;
+  const observed = observedOutcome(i.evidence);
+  const accepted = observed === 'accept';
+  const ctx = { observed, defect: underlyingDefect(i), accepted };
+  for (const rule of RULES) {
+    const text = rule.match(i, ctx);
+    if (text) return { id: rule.id, text };
+  }
+  const worstFinding = i.findings[0]!;
+  if (accepted) return { id: 'accepted-defect', text: `accepted despite: ${REASON_DESCRIPTIONS[ctx.defect]}` };
+  return { id: worstFinding.check, text: worstFinding.message };
+}

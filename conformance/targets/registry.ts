@@ -1,0 +1,18 @@
+// Target kinds by name, as written in configs and on the command line. A new kind
+// (e.g. `container`) adds one line here and one file beside this one.
+import type { Target } from './target.ts';
+import type { ResolvedConfig } from '../config/schema.ts';
+
+export type TargetFactory = (config: ResolvedConfig) => Promise<Target>;
+
+export const TARGETS: Record<string, () => Promise<TargetFactory>> = {
+  embedded: async () => {
+    const { startEmbeddedTarget } = await import('./embedded.ts');
+    return (c) => startEmbeddedTarget({ policy: c.policy, mutant: c.mutant, quickTiming: c.quickTiming });
+  },
+  url: async () => {
+    const { startUrlTarget } = await import('./url.ts');
+    const { resolveUrlTarget } = await import('../config/url-target.ts');
+    return async (c) => startUrlTarget(await resolveUrlTarget(c));
+  },
+};

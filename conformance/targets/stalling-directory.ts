@@ -1,0 +1,37 @@
+// The embedded target's stall: the backend has no delay mechanism (no back door), so
+// the engine wraps its Directory at the boundary and delays lookups of chosen users,
+// out of band. A request cannot reach this; only the engine's per-case setup can.
+import type { Directory, DirectoryUser } from '../../src/index.ts';
+
+export interface StallingDirectory extends Directory {
+  stall(userId: string): void;
+  /** Answers every pending stalled lookup (at target shutdown). */
+  releaseAll(): void;
+}
+
+export function stallingDirectory(inner: Directory, stallMs: number): StallingDirectory {
+  const stalled = new Set<string>();
+  const pending = new Set<NodeJS.Timeout>();
+  return {
+    lookup(userId) {
+      if (!stalled.has(userId)) return inner.lookup(userId);
+      return new Promise<DirectoryUser | null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(timer);
+          inner.lookup(userId).then(resolve, reject);
+        }, stallMs);
+        timer.unref();
+        pending.add(timer);
+      });
+    },
+    subscribe: (listener) => inner.subscribe(listener),
+    ping: () => inner.ping(),
+    // The shared store outlives one target; closing is the process's business.
+    close: async () => {},
+    stall: (userId) => void stalled.add(userId),
+    releaseAll() {
+      for (const t of pending) clearTimeout(t);
+      pending.clear();
+    },
+  };
+}

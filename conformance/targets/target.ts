@@ -1,0 +1,59 @@
+// A target: a backend the engine can send cases to, with what it takes to set a case
+// up (users in its directory, a stalled lookup). Embedded, url and (later) container
+// targets implement this one interface; the engine knows nothing else about them.
+import type { FactName, FactValue } from '../../model/facts.ts';
+import type { Policy } from '../../model/policy.ts';
+import type { SigningKeys } from '../keys.ts';
+
+export type UserKind = FactValue<'user'>;
+
+export interface TargetCapabilities {
+  /** Can make one user's lookup slower than the handshake deadline, per case. */
+  stall: boolean;
+  /** Can deactivate or delete a user while a socket is open. */
+  revoke: boolean;
+  /** User states the target can put a case's subject in. */
+  userKinds: readonly UserKind[];
+}
+
+export interface Target {
+  /** `embedded`, `url`, `container`, ... */
+  readonly kind: string;
+  /** One line for reports, e.g. `embedded (reference backend, mutant alg-none)`. */
+  readonly description: string;
+  /** ws://host:port/path of the endpoint. */
+  readonly url: string;
+  /** http://host:port/healthz, or null when the target has no health endpoint. */
+  readonly healthUrl: string | null;
+  readonly policy: Policy;
+  readonly keys: SigningKeys;
+  readonly capabilities: TargetCapabilities;
+  /** Puts a fresh subject in the state `kind` for one case; returns the id to use as `sub`. */
+  prepareUser(caseId: string, kind: UserKind, options: { stall: boolean }): Promise<string>;
+  /** Deactivates or deletes the user while its socket is open. */
+  revokeUser(userId: string): Promise<void>;
+  /** Stops what the target started and removes what it seeded. */
+  close(): Promise<void>;
+}
+
+/** Fact values a target cannot exercise: cases needing them are reported as not covered. */
+export function unavailableFacts(target: Target): Partial<{ [K in FactName]: Array<FactValue<K>> }> {
+  const out: Partial<{ [K in FactName]: Array<FactValue<K>> }> = {};
+  if (!target.capabilities.stall) out.latency = ['stalled'];
+  if (!target.capabilities.revoke) out.session = ['user-revoked'];
+  const kinds = target.capabilities.userKinds;
+  const missingKinds = (['active', 'missing', 'inactive', 'lacks-role'] as const).filter((k) => !kinds.includes(k));
+  if (missingKinds.length) out.user = [...missingKinds];
+  // exp within skew needs 2 s from both boundaries (fuzz-catalogue.md timing margins).
+  if (target.policy.clockSkewSeconds < 4) out.exp = ['within-skew'];
+  return out;
+}
+
+/** Why a fact value is unavailable, for "not covered" lines. */
+export function unavailableReason(fact: FactName, value: string): string {
+  if (fact === 'latency') return 'the target cannot stall its user lookup';
+  if (fact === 'session') return 'the target cannot revoke a user while a socket is open';
+  if (fact === 'user') return `the target has no user in state "${value}"`;
+  if (fact === 'exp') return 'the clock skew is under 4 s, so "exp within skew" cannot keep a 2 s margin';
+  return 'not supported by the target';
+}

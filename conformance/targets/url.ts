@@ -1,0 +1,117 @@
+// Any backend at a WebSocket URL. Its contract comes as a policy; tokens are minted
+// with keys the operator provides; users are seeded through PostgreSQL with SQL the
+// operator can override (defaults: the `users` table of the reference backend), or a
+// fixed set of existing users is named. Whatever it cannot do, it says so.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Policy } from '../../model/policy.ts';
+import { TargetError } from '../errors.ts';
+import type { SigningKeys } from '../keys.ts';
+import type { Target, UserKind } from './target.ts';
+
+export const DEFAULT_SQL = {
+  /** $1 user id, $2 is_active, $3 roles (text[]). */
+  insert: `INSERT INTO users (user_id, email, name, is_active, roles) VALUES ($1, $1 || '@conformance.invalid', 'ws-auth-conformance', $2, $3)
+ON CONFLICT (user_id) DO UPDATE SET is_active = EXCLUDED.is_active, roles = EXCLUDED.roles, updated_at = now()`,
+  /** $1 user id. */
+  deactivate: 'UPDATE users SET is_active = false, updated_at = now() WHERE user_id = $1',
+  /** $1 user id. */
+  delete: 'DELETE FROM users WHERE user_id = $1',
+} as const;
+
+export type UserSource =
+  | {
+      kind: 'postgres';
+      connectionString: string;
+      insertSql?: string;
+      deactivateSql?: string;
+      deleteSql?: string;
+      /** Makes the lookup of user $1 slower than the deadline for the next $2 ms; absent: the target cannot stall. */
+      stallSql?: string;
+    }
+  | {
+      kind: 'fixed';
+      /** Existing users by state; a state without a user is not covered. */
+      users: Partial<Record<UserKind, string>>;
+    };
+
+export interface UrlTargetOptions {
+  url: string;
+  policy: Policy;
+  keys: SigningKeys;
+  users: UserSource;
+  /** Health endpoint; default `<http origin>/healthz`; null for none. */
+  healthUrl?: string | null;
+}
+
+export async function startUrlTarget(options: UrlTargetOptions): Promise<Target> {
+  let endpoint: URL;
+  try {
+    endpoint = new URL(options.url);
+  } catch {
+    throw new TargetError(`target url "${options.url}" is not a URL; give ws://host:port/path`);
+  }
+  if (endpoint.protocol !== 'ws:' && endpoint.protocol !== 'wss:') throw new TargetError(`target url must start with ws:// or wss://, got ${endpoint.protocol}`);
+  const healthUrl =
+    options.healthUrl === undefined ? `${endpoint.protocol === 'wss:' ? 'https' : 'http'}://${endpoint.host}/healthz` : options.healthUrl;
+  const base = { kind: 'url', url: endpoint.toString(), healthUrl, policy: options.policy, keys: options.keys };
+  const source = options.users;
+
+  if (source.kind === 'fixed') {
+    const kinds = (Object.keys(source.users) as UserKind[]).filter((k) => source.users[k]);
+    return {
+      ...base,
+      description: `url ${endpoint} (fixed users: ${kinds.join(', ')})`,
+      capabilities: { stall: false, revoke: false, userKinds: kinds },
+      async prepareUser(_caseId, kind) {
+        const id = source.users[kind];
+        if (!id) throw new TargetError(`no fixed user for state "${kind}"`);
+        return id;
+      },
+      revokeUser: async () => {
+        throw new TargetError('fixed users cannot be revoked');
+      },
+      close: async () => {},
+    };
+  }
+
+  const pool = new pg.Pool({ connectionString: source.connectionString, max: 4 });
+  pool.on('error', () => {});
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new TargetError(`cannot reach the users database (${(error as Error).message}); check target.users.connectionString`);
+  }
+  const sql = {
+    insert: source.insertSql ?? DEFAULT_SQL.insert,
+    deactivate: source.deactivateSql ?? DEFAULT_SQL.deactivate,
+    delete: source.deleteSql ?? DEFAULT_SQL.delete,
+  };
+  const prefix = `wsac-${randomBytes(4).toString('hex')}`;
+  const seeded = new Set<string>();
+  const role = options.policy.requiredRole ?? 'member';
+  const stallMs = options.policy.handshakeDeadlineMs * 3 + 2000;
+  return {
+    ...base,
+    description: `url ${endpoint} (users seeded in PostgreSQL${source.stallSql ? ', stall by SQL' : ''})`,
+    capabilities: { stall: Boolean(source.stallSql), revoke: true, userKinds: ['active', 'missing', 'inactive', 'lacks-role'] },
+    async prepareUser(caseId, kind, { stall }) {
+      const userId = `${prefix}-${caseId}`;
+      if (kind !== 'missing') {
+        const row = kind === 'active' ? [true, [role]] : kind === 'inactive' ? [false, [role]] : [true, ['viewer']];
+        await pool.query(sql.insert, [userId, ...row]);
+        seeded.add(userId);
+      }
+      if (stall && source.stallSql) await pool.query(source.stallSql, [userId, stallMs]);
+      return userId;
+    },
+    async revokeUser(userId) {
+      await pool.query(sql.deactivate, [userId]);
+    },
+    async close() {
+      for (const id of seeded) await pool.query(sql.delete, [id]).catch(() => {});
+      await pool.end();
+    },
+  };
+}
