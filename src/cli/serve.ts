@@ -82,7 +82,12 @@ export const command: Command = {
     const logger = createLogger({ level: config.logLevel });
     let directory: SqlDirectory;
     try {
-      directory = config.db ? await openPostgresDirectory(config.db) : await openPgliteDirectory();
+      directory = config.db
+        ? await openPostgresDirectory(config.db, {
+            // Open sessions would miss revocations from here on: say so loudly.
+            onListenError: (error) => logger.error('directory-listen-failed', { error: error.message }),
+          })
+        : await openPgliteDirectory();
     } catch (error) {
       throw new ServeError(`cannot open the database${config.db ? ' at --db' : ''}: ${(error as Error).message}`);
     }

@@ -7,6 +7,8 @@ export interface SqlDirectoryParts {
   sql: SqlClient;
   /** Starts listening; calls `onPayload` with each raw notification payload. */
   listen(onPayload: (payload: string) => void): Promise<void>;
+  /** Health check; default `SELECT 1`. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function createSqlDirectory(parts: SqlDirectoryParts): Promise<SqlD
       return () => listeners.delete(listener);
     },
     async ping() {
+      if (parts.ping) return parts.ping();
       await parts.sql.query('SELECT 1');
     },
     close() {
