@@ -65,7 +65,8 @@ async function removeWhere(docker: Dockerode, keep: Filter): Promise<Removed> {
   }
   const images = await docker.listImages({ filters: labelFilter });
   for (const i of images.filter((i) => !keep(i.Labels ?? undefined))) {
-    for (const tag of i.RepoTags ?? [i.Id]) {
+    const tags = (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+    for (const tag of tags.length ? tags : [i.Id]) {
       await ignoreNotFound(docker.getImage(tag).remove({ force: true, noprune: false }));
     }
     removed.images++;

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { getContainerRuntimeClient } from 'testcontainers';
 import type Dockerode from 'dockerode';
 import { BackendContainer, type StartedBackendContainer } from './backend-container.ts';
-import { removeRun, removeRunSync, runLabels, sweepLeftovers, type Removed } from './cleanup.ts';
+import { OWNER_LABEL, PROJECT_LABEL, removeRun, removeRunSync, runLabels, sweepLeftovers, type Removed } from './cleanup.ts';
 import { containerConfigFromEnv, type ContainerTargetConfig, type SeedingConfig } from './config.ts';
 import { UsersDatabaseContainer, type StartedUsersDatabaseContainer } from './postgres.ts';
 
@@ -268,12 +268,21 @@ const execFileAsync = promisify(execFile);
 async function buildBackendImage(docker: Dockerode, config: ContainerTargetConfig, tag: string, runId: string): Promise<void> {
   const build = config.backend.build;
   const context = await mkdtemp(join(tmpdir(), 'wsac-context-'));
+  const labels = runLabels(runId);
   try {
     const stage = join(build.repositoryRoot, 'containers', 'stage-backend-context.sh');
     await execFileAsync('bash', [stage, context, ...(build.stageNodeModules ? ['--node-modules'] : [])], { maxBuffer: 16 << 20 });
     const stream = await docker.buildImage(
       { context, src: ['.'] },
-      { t: tag, dockerfile: build.dockerfile, buildargs: build.buildArgs, labels: runLabels(runId), rm: true, forcerm: true },
+      {
+        t: tag,
+        dockerfile: build.dockerfile,
+        // The WSAC_* arguments label the Dockerfile's intermediate stage, so it is removed with the run.
+        buildargs: { ...build.buildArgs, WSAC_PROJECT: labels[PROJECT_LABEL]!, WSAC_RUN: runId, WSAC_OWNER: labels[OWNER_LABEL]! },
+        labels,
+        rm: true,
+        forcerm: true,
+      },
     );
     const output: string[] = [];
     await new Promise<void>((resolve, reject) => {

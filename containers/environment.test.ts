@@ -1,0 +1,221 @@
+// The container environment against a real Docker engine: start-up and health, the
+// handshake over the network path, per-user stalls through PostgreSQL, revocation
+// across containers, and clean-up (stop, failure, Ctrl-C, crash + sweep, built image).
+// Without Docker: skipped with one loud line locally, failed in CI (CI=true).
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getContainerRuntimeClient } from 'testcontainers';
+import type Dockerode from 'dockerode';
+import { resolvePolicy } from '../model/policy.ts';
+import { PROJECT_LABEL, RUN_LABEL, OWNER_LABEL } from './cleanup.ts';
+import { containerConfigFromEnv } from './config.ts';
+import { probeDocker } from './docker-probe.ts';
+import { ContainerEnvironment, type StartedContainerEnvironment } from './environment.ts';
+import { handshake, mintToken } from './testing/wire.ts';
+
+const probe = await probeDocker();
+const inCi = process.env.CI === 'true';
+if (!probe.ok && !inCi) {
+  console.warn(`!!! CONTAINER TESTS SKIPPED: no Docker engine (${probe.reason}); bash containers/ci-docker.sh starts one !!!`);
+}
+
+/** Local images when the WSAC_* variables do not name any (after containers/build-local-images.sh). */
+async function preferLocalImages(docker: Dockerode): Promise<void> {
+  for (const [variable, tag] of [
+    ['WSAC_POSTGRES_IMAGE', 'wsac-postgres:local'],
+    ['WSAC_BACKEND_IMAGE', 'wsac-backend:local'],
+    ['WSAC_NODE_IMAGE', 'wsac-node:local'],
+  ] as const) {
+    if (process.env[variable]) continue;
+    const exists = await docker
+      .getImage(tag)
+      .inspect()
+      .then(() => true, () => false);
+    if (exists) process.env[variable] = tag;
+  }
+}
+
+async function leftovers(docker: Dockerode, runId: string): Promise<string[]> {
+  const filters = JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] });
+  const [containers, networks, images] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listImages({ filters }),
+  ]);
+  return [...containers.map((c) => `container ${c.Names[0]}`), ...networks.map((n) => `network ${n.Name}`), ...images.map((i) => `image ${i.Id}`)];
+}
+
+const HOLD = fileURLToPath(new URL('./testing/hold-environment.ts', import.meta.url));
+
+/** Starts the fixture in a child process; resolves with its run id once its environment is up. */
+function holdEnvironment() {
+  // `node --import tsx`, not the tsx CLI: the CLI runs the script in a second process,
+  // which a SIGKILL of the first would leave running.
+  const child = spawn(process.execPath, ['--import', 'tsx', HOLD], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  const runId = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      try {
+        const event = JSON.parse(line) as { event?: string; runId?: string };
+        if (event.event === 'started' && event.runId) resolve(event.runId);
+      } catch {
+        // not ours
+      }
+    });
+    void exited.then((code) => reject(new Error(`fixture exited (${code}) before starting: ${stderr}`)));
+  });
+  return { child, runId, exited, stderr: () => stderr };
+}
+
+describe.skipIf(!probe.ok && !inCi)('container environment (Docker)', () => {
+  let docker: Dockerode;
+  // serve's default: the `default` profile without first-message auth (no credential -> 401).
+  const policy = resolvePolicy({ placements: { 'first-message': false } });
+  let env: StartedContainerEnvironment;
+
+  beforeAll(async () => {
+    if (!probe.ok) throw new Error(`CI=true but no Docker engine answers (${probe.reason}); .ci/run must start one (containers/ci-docker.sh)`);
+    docker = (await getContainerRuntimeClient()).container.dockerode;
+    await preferLocalImages(docker);
+    env = await new ContainerEnvironment(containerConfigFromEnv())
+      .withPolicy(policy)
+      .withLogger((line) => console.log(`[environment] ${line}`))
+      .start();
+  });
+
+  afterAll(async () => {
+    if (!env) return;
+    const runId = env.getRunId();
+    await env.stop();
+    expect(await leftovers(docker, runId)).toEqual([]);
+  });
+
+  it('starts PostgreSQL and the backend on one network, healthy, and reports its timings', async () => {
+    const health = await fetch(env.getHealthUrl()!);
+    expect(health.status).toBe(200);
+    const t = env.getTimings();
+    expect(t.totalMs).toBeGreaterThan(0);
+    expect(t.totalMs).toBeGreaterThanOrEqual(t.postgresMs + t.backendMs);
+    // The backend reaches the database by its network alias, as a non-superuser role.
+    const inspect = await env.getBackend().getNetworkNames();
+    expect(inspect).toContain(env.getRunId());
+    const { rows } = await env.getDatabase().query(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'wsac_backend'`);
+    expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false }]);
+  });
+
+  it('answers handshakes from users seeded through the host port: 101, 403, 401', async () => {
+    const db = env.getDatabase();
+    await db.query(`INSERT INTO users (user_id, is_active, roles) VALUES ('alice', true, '{chat}'), ('bob', false, '{chat}')`);
+    const secret = env.getSecret();
+    expect(await handshake(env.getWsUrl(), await mintToken(secret, policy, 'alice'))).toMatchObject({ status: 101 });
+    expect(await handshake(env.getWsUrl(), await mintToken(secret, policy, 'bob'))).toMatchObject({ status: 403 });
+    expect(await handshake(env.getWsUrl(), await mintToken(secret, policy, 'nobody'))).toMatchObject({ status: 403 });
+    expect(await handshake(env.getWsUrl(), null)).toMatchObject({ status: 401 });
+    expect(await handshake(env.getWsUrl(), await mintToken('another-secret', policy, 'alice'))).toMatchObject({ status: 401 });
+  });
+
+  it('stalls one user through PostgreSQL while the others answer at once, side by side', async () => {
+    const db = env.getDatabase();
+    const ids = ['stall-a', 'stall-b', 'free-a', 'free-b'];
+    for (const id of ids) await db.query(`INSERT INTO users (user_id, is_active, roles) VALUES ($1, true, '{chat}')`, [id]);
+    await env.stallUser('stall-a', 5000);
+    await env.stallUser('stall-b', 5000);
+    const tokens = await Promise.all(ids.map((id) => mintToken(env.getSecret(), policy, id)));
+    const [stallA, stallB, freeA, freeB] = await Promise.all(tokens.map((t) => handshake(env.getWsUrl(), t, { timeoutMs: 4000 })));
+    for (const free of [freeA!, freeB!]) {
+      expect(free.status).toBe(101);
+      expect(free.ms).toBeLessThan(policy.handshakeDeadlineMs);
+    }
+    // The backend never accepts a stalled handshake and releases the socket by its deadline.
+    for (const stalled of [stallA!, stallB!]) {
+      expect(stalled.status).not.toBe(101);
+      expect(stalled.end).toBe('released');
+      expect(stalled.ms).toBeGreaterThanOrEqual(policy.handshakeDeadlineMs - 100);
+      expect(stalled.ms).toBeLessThan(policy.handshakeDeadlineMs + 1500);
+    }
+    // Ending the stall makes the user answer again at once.
+    await env.unstallUser('stall-a');
+    expect(await handshake(env.getWsUrl(), tokens[0]!)).toMatchObject({ status: 101 });
+  });
+
+  it('closes an open session 1008 when the user is deactivated in the database container', async () => {
+    await env.getDatabase().query(`INSERT INTO users (user_id, is_active, roles) VALUES ('carol', true, '{chat}')`);
+    const token = await mintToken(env.getSecret(), policy, 'carol');
+    const result = await handshake(env.getWsUrl(), token, {
+      watchMs: 5000,
+      onOpen: () => void env.getDatabase().query(`UPDATE users SET is_active = false WHERE user_id = 'carol'`),
+    });
+    expect(result).toMatchObject({ status: 101, closeCode: 1008 });
+  });
+
+  it('removes what it started when the start fails half-way', async () => {
+    const config = containerConfigFromEnv();
+    config.backend.startupTimeoutMs = 5000;
+    config.backend.wait = { kind: 'http', path: '/no-such-endpoint', status: 200 };
+    const before = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${PROJECT_LABEL}=true`] }) });
+    await expect(new ContainerEnvironment(config).withPolicy(policy).start()).rejects.toThrow();
+    const after = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${PROJECT_LABEL}=true`] }) });
+    expect(after.map((c) => c.Id).sort()).toEqual(before.map((c) => c.Id).sort());
+  });
+
+  it('removes everything on Ctrl-C (SIGINT) of the process that started it', async () => {
+    const fixture = holdEnvironment();
+    const runId = await fixture.runId;
+    expect((await leftovers(docker, runId)).length).toBeGreaterThan(0);
+    fixture.child.kill('SIGINT');
+    expect(await fixture.exited).toBe(130);
+    expect(fixture.stderr()).toContain('removing 1 container environment');
+    expect(await leftovers(docker, runId)).toEqual([]);
+  });
+
+  it('sweeps the leftovers of a crashed run (SIGKILL) at the next start', async () => {
+    const fixture = holdEnvironment();
+    const runId = await fixture.runId;
+    fixture.child.kill('SIGKILL');
+    await fixture.exited;
+    const orphans = await leftovers(docker, runId);
+    expect(orphans.length).toBe(3); // two containers and a network; nothing could clean up
+    const containers = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] }) });
+    expect(containers[0]?.Labels[OWNER_LABEL]).toMatch(/:\d+$/);
+    const next = await new ContainerEnvironment().withPolicy(policy).start();
+    try {
+      expect(await leftovers(docker, runId)).toEqual([]);
+    } finally {
+      await next.stop();
+    }
+  });
+});
+
+describe.skipIf(!probe.ok && !inCi)('container environment: image built for the run (Docker)', () => {
+  it('builds containers/Dockerfile, serves from it, and removes the image at stop', async (ctx) => {
+    if (!probe.ok) throw new Error(`CI=true but no Docker engine answers (${probe.reason})`);
+    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    await preferLocalImages(docker);
+    const config = containerConfigFromEnv();
+    // Offline here: FROM the local node base, with node_modules staged by the host's npm.
+    if (!config.backend.build.buildArgs.NODE_IMAGE) {
+      ctx.skip();
+      return;
+    }
+    config.backend.image = null;
+    config.backend.build.stageNodeModules = true;
+    const env = await new ContainerEnvironment(config)
+      .withPolicy(resolvePolicy())
+      .withLogger((line) => console.log(`[environment] ${line}`))
+      .start();
+    const runId = env.getRunId();
+    try {
+      expect(env.getTimings().imageBuildMs).toBeGreaterThan(0);
+      expect((await fetch(env.getHealthUrl()!)).status).toBe(200);
+      // The image and the Dockerfile's intermediate (deps) stage.
+      expect(await docker.listImages({ filters: JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] }) })).toHaveLength(2);
+    } finally {
+      await env.stop();
+    }
+    expect(await leftovers(docker, runId)).toEqual([]);
+  }, 240_000);
+});
