@@ -166,6 +166,7 @@ describe('refuse at the handshake', () => {
     ['token-malformed', 'bad base64url', async () => hs(`${(await mint()).slice(0, 10)}*${(await mint()).slice(11)}`)],
     ['token-malformed', 'payload not JSON', async () => hs(craft({ alg: 'HS256' }, 'not json', 'c2ln'))],
     ['token-malformed', 'header not UTF-8', async () => hs(`${Buffer.from([0xff, 0xfe, 0x7b]).toString('base64url')}.e30.c2ln`)],
+    ['token-malformed', 'crit / b64 extension', async () => hs(craft({ alg: 'HS256', typ: 'at+jwt', b64: false, crit: ['b64'] }, { sub: 'alice' }, 'c2ln'))],
     ['token-malformed', 'duplicate claims', async () => hs(craft({ alg: 'HS256' }, '{"sub":"alice","sub":"admin"}', 'c2ln'))],
     ['token-malformed', 'header precedes a valid cookie', async () => ({ headers: { Authorization: 'Bearer x.y', Cookie: `access_token=${await mint()}` } })],
     ['token-encrypted', 'a JWE', async () => hs(await new CompactEncrypt(new TextEncoder().encode('{}')).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(new Uint8Array(32)))],

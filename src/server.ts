@@ -69,6 +69,8 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
   const unsubscribe = directory.subscribe((change) => revokeOnChange(change, ctx));
   const wss = new WebSocketServer({
     noServer: true,
+    // Clients send one auth message at most; an oversize token in it must still get its 1008.
+    maxPayload: Math.max(1024 * 1024, policy.maxTokenBytes * 4),
     handleProtocols: (offered) => (offered.has(BEARER_SUBPROTOCOL) ? BEARER_SUBPROTOCOL : false),
   });
   const handshakes = new Set<Duplex>();

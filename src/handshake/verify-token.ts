@@ -52,6 +52,8 @@ export function parseCompact(token: string, policy: Pick<Policy, 'maxTokenBytes'
   const header = decodeJsonObject(h);
   const claims = decodeJsonObject(p);
   if (!header || !claims || typeof header.alg !== 'string') return fail('token-malformed');
+  // No extensions: with `b64: false` the signed bytes would not be the claims we read.
+  if ('crit' in header || 'b64' in header) return fail('token-malformed');
   return { ok: true, header: header as JoseHeader, claims };
 }
 

@@ -90,6 +90,7 @@ describe('first-message auth', () => {
     ['a bad signature', async () => auth(await mint({ secret: 'some-other-secret-some-other-secret' }))],
     ['an unknown user', async () => auth(await mint({ claims: { sub: 'mallory' } }))],
     ['an expired token', async () => auth(await mint({ claims: { exp: 1 } }))],
+    ['an oversize token', async () => auth(await mint({ claims: { pad: 'x'.repeat(100_000) } }))],
     ['not JSON', async () => 'hello'],
     ['another message type', async () => JSON.stringify({ type: 'chat', text: 'hi' })],
   ])('closes 1008 auth-message-invalid for %s', async (_what, message) => {
