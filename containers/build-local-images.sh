@@ -9,7 +9,8 @@
 #   wsac-backend:local      containers/Dockerfile built FROM wsac-node:local
 #
 # One debootstrap rootfs serves both images (it costs ~80-120 s; two would double that).
-# Every step is skipped when its tag already exists, so a second run costs seconds.
+# Every step is skipped when its tag already exists (the backend: when its tag was built
+# from the same sources), so a second run costs seconds.
 # Force a rebuild with WSAC_REBUILD=1 (all) or by removing a tag (`docker rmi wsac-backend:local`).
 #
 # Afterwards select the images with:
@@ -103,15 +104,23 @@ else
 fi
 
 # 4. The reference backend, from the same Dockerfile users build, FROM the local node base.
-if has_image "$BACKEND_IMAGE"; then
-  log "$BACKEND_IMAGE exists, skipping"
+#    Its sources change, so the tag is reused only while their hash is the same.
+t="$(now)"
+ctx="$WORK/ctx-backend"
+"$HERE/stage-backend-context.sh" "$ctx"
+src_hash="$( (cd "$ctx" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; echo "$NODE_IMAGE $(docker image inspect -f '{{.Id}}' "$NODE_IMAGE")") | sha256sum | cut -c1-16)"
+have_hash="$(docker image inspect -f '{{index .Config.Labels "org.ws-auth-conformance.source-hash"}}' "$BACKEND_IMAGE" 2>/dev/null || true)"
+if [ "${WSAC_REBUILD:-0}" != 1 ] && [ "$have_hash" = "$src_hash" ]; then
+  log "$BACKEND_IMAGE is up to date with the sources ($src_hash), skipping"
 else
-  t="$(now)"
-  ctx="$WORK/ctx-backend"
   "$HERE/stage-backend-context.sh" "$ctx" --node-modules
-  build backend -f "$ctx/containers/Dockerfile" --build-arg NODE_IMAGE="$NODE_IMAGE" --label "$LABEL" -t "$BACKEND_IMAGE" "$ctx"
-  log "$BACKEND_IMAGE built in $(elapsed "$t") s"
+  build backend -f "$ctx/containers/Dockerfile" --build-arg NODE_IMAGE="$NODE_IMAGE" --label "$LABEL" \
+    --label "org.ws-auth-conformance.source-hash=$src_hash" -t "$BACKEND_IMAGE" "$ctx"
+  # The previous build's layers, now untagged, are of no further use.
+  docker image prune -f --filter "label=$LABEL" >/dev/null 2>&1 || true
+  log "$BACKEND_IMAGE built in $(elapsed "$t") s (sources $src_hash)"
 fi
+rm -rf "$ctx"
 
 log "images ready in $(elapsed "$T0") s: $POSTGRES_IMAGE $BACKEND_IMAGE"
 log "use them with: export WSAC_POSTGRES_IMAGE=$POSTGRES_IMAGE WSAC_BACKEND_IMAGE=$BACKEND_IMAGE"

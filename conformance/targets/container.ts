@@ -16,6 +16,7 @@ import { ContainerEnvironment, type EnvironmentLog, type StartedContainerEnviron
 import { STALL_USER_SQL } from '../../containers/stall-sql.ts';
 import { ConfigError, TargetError } from '../errors.ts';
 import { generateKeys, keysFromSecret } from '../keys.ts';
+import { quickTiming } from './embedded.ts';
 import { startUrlTarget } from './url.ts';
 import type { Target } from './target.ts';
 
@@ -29,6 +30,8 @@ export interface ContainerTargetFileConfig {
   postgresImage?: string;
   /** A mutant of the reference backend (its --mutant flag). */
   mutant?: string;
+  /** Shorten deadline, auth window and skew as the embedded target does (default false). */
+  quickTiming?: boolean;
   backend?: Partial<ContainerTargetConfig['backend']>;
   postgres?: Partial<ContainerTargetConfig['postgres']>;
   seeding?: Partial<ContainerTargetConfig['seeding']>;
@@ -40,13 +43,15 @@ export interface ContainerTargetOptions {
   target?: Omit<ContainerTargetFileConfig, 'kind'>;
   /** Overrides target.mutant (the --mutant flag). */
   mutant?: string | null;
+  /** Overrides target.quickTiming. */
+  quickTiming?: boolean;
   /** Environment variables the image defaults come from (WSAC_*). */
   env?: NodeJS.ProcessEnv;
   /** Progress and the environment's start-up time; default: stderr. */
   log?: EnvironmentLog;
 }
 
-const FIELDS = ['kind', 'value', 'backendImage', 'postgresImage', 'mutant', 'backend', 'postgres', 'seeding', 'stall'];
+const FIELDS = ['kind', 'value', 'backendImage', 'postgresImage', 'mutant', 'quickTiming', 'backend', 'postgres', 'seeding', 'stall'];
 
 /** The container settings from the target's config over the environment's defaults. */
 export function containerSettings(target: Omit<ContainerTargetFileConfig, 'kind'> = {}, env: NodeJS.ProcessEnv = process.env): ContainerTargetConfig {
@@ -78,7 +83,7 @@ export async function startContainerTarget(options: ContainerTargetOptions): Pro
   if (mutant !== null && !isMutantId(mutant)) {
     throw new ConfigError('mutant', `unknown mutant "${mutant}"`, `use one of ${MUTANT_IDS.join(', ')}`);
   }
-  const policy = options.policy;
+  const policy = (options.quickTiming ?? options.target?.quickTiming ?? false) ? quickTiming(options.policy) : options.policy;
   const alg = policy.algorithms[0]!;
   // The backend verifies an HS* secret (handed over in an environment variable, as text)
   // or a public JWKS; the engine signs with the matching private half.
