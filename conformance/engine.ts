@@ -157,11 +157,11 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
   const twins: Case[] = [];
   if (options.relations !== false) {
     for (const kase of planned) {
-      if (kase.source.kind !== 'fuzz') continue;
+      if (kase.source.kind !== 'fuzz' && kase.source.kind !== 'replay') continue;
       for (const relation of RELATIONS) {
         const facts = relation.twin(kase.facts, enabled);
         if (!facts || blockedBy(facts, unavailable)) continue;
-        const twin: Case = { key: `${kase.key}~${relation.id}`, source: { kind: 'twin', of: kase.key, relation: relation.id }, facts, prediction: predict(policy, facts) };
+        const twin: Case = { key: `${kase.key}~${relation.id}`, source: { kind: 'twin', of: kase.key, relation: relation.id }, facts, prediction: predict(policy, facts), variantKey: kase.key };
         twins.push(twin);
         twinsOf.set(kase.key, [...(twinsOf.get(kase.key) ?? []), { relation: relation.id, kase: twin }]);
       }
@@ -241,14 +241,14 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
       const source = d.kase.source as { kind: 'fuzz'; seed: number; path: string };
       let last: Done | null = null;
       const stillDiverges = async (facts: Facts) => {
-        const kase: Case = { key: `${d.kase.key}>shrink`, source: d.kase.source, facts, prediction: predict(policy, facts) };
+        const kase: Case = { key: `${d.kase.key}>shrink`, source: d.kase.source, facts, prediction: predict(policy, facts), variantKey: d.kase.key };
         const r = await runCase(kase);
         const findings: Finding[] = [];
         if (options.relations !== false) {
           for (const rel of RELATIONS) {
             const tf = rel.twin(facts, enabled);
             if (!tf || blockedBy(tf, unavailable)) continue;
-            const t = await runCase({ key: `${kase.key}~${rel.id}`, source: { kind: 'twin', of: kase.key, relation: rel.id }, facts: tf, prediction: predict(policy, tf) });
+            const t = await runCase({ key: `${kase.key}~${rel.id}`, source: { kind: 'twin', of: kase.key, relation: rel.id }, facts: tf, prediction: predict(policy, tf), variantKey: d.kase.key });
             const f = rel.compare(r.exec!.evidence, t.exec!.evidence, facts);
             if (f) findings.push(f);
           }

@@ -18,6 +18,11 @@ export interface Case {
   source: CaseSource;
   facts: Facts;
   prediction: Prediction;
+  /**
+   * Key that picks among equivalent spellings (alg "None" or "nOnE", which stripped
+   * signature); twins and shrink steps use their original's, so they differ only in facts.
+   */
+  variantKey?: string;
 }
 
 /** The canonical valid case under a policy: the model's canonical facts, in an enabled placement. */

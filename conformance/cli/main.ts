@@ -4,6 +4,8 @@ import type { Command } from './command.ts';
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   paths: () => import('./paths.ts'),
   diagram: () => import('./diagram.ts'),
+  run: () => import('./run.ts'),
+  replay: () => import('./replay.ts'),
   serve: () => import('../../src/cli/serve.ts'),
 };
 

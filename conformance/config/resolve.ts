@@ -27,12 +27,12 @@ export interface RunFlags {
 export async function resolveConfig(flags: RunFlags, cwd = process.cwd()): Promise<ResolvedConfig> {
   const { config, baseDir } = await loadConfig(flags.config, cwd);
   const target = resolveTarget(flags.target, config.target);
-  if (flags.mutant !== undefined && target.kind !== 'embedded') {
-    throw new ConfigError('--mutant', `mutants exist only for the embedded target (target is ${target.kind})`, 'drop --mutant or use --target embedded');
+  if (flags.mutant !== undefined && target.kind !== 'embedded' && target.kind !== 'container') {
+    throw new ConfigError('--mutant', `mutants are assembled only by the reference backend (embedded or container targets; this one is ${target.kind})`, 'drop --mutant or use --target embedded');
   }
   const { policy, given } = await resolvePolicyInputs(flags, config.policy, baseDir);
   const run = config.run ?? {};
-  const embedded = target.kind === 'embedded' ? (target as { mutant?: string; quickTiming?: boolean }) : {};
+  const embedded = target.kind === 'embedded' || target.kind === 'container' ? (target as { mutant?: string; quickTiming?: boolean }) : {};
   return {
     target,
     policy,

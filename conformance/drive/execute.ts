@@ -35,7 +35,7 @@ export async function executeCase(target: Target, ring: KeyRing, kase: Case, set
   const policy = target.policy;
   const userId = await target.prepareUser(runId, facts.user, { stall: facts.latency === 'stalled' });
   const endpoint = new URL(target.url);
-  const request = await forgeRequest(facts, policy, ring, endpoint.pathname + endpoint.search, userId, Date.now(), variantOf(kase.key));
+  const request = await forgeRequest(facts, policy, ring, endpoint.pathname + endpoint.search, userId, Date.now(), variantOf(kase.variantKey ?? kase.key));
   const plan: SessionPlan = {
     handshakeDeadlineMs: settings.deadlineMs,
     authAnswerMs: policy.authWindowMs + settings.deadlineMs,
@@ -54,6 +54,8 @@ function watchFor(kase: Case, request: ForgedRequest, authWindowMs: number, skew
     return Math.max(s.observeMs, (request.expSeconds + skewSeconds) * 1000 + s.expiryToleranceMs - Date.now());
   }
   if (request.authMessage === null && awaitsAuthMessage(kase)) return authWindowMs + s.deadlineMs;
+  // A backend that upgrades before deciding closes a stalled case only at its deadline.
+  if (facts.latency === 'stalled') return Math.max(s.observeMs, s.deadlineMs);
   return s.observeMs;
 }
 

@@ -63,6 +63,7 @@ export const CHECKS: readonly Check[] = [
       }
       // timeout: no answer, and the socket released by the deadline.
       if (e.released) return [];
+      if (e.upgraded && serverClosed(i)) return f('FAILED', `rejects after accept: 101 then close ${e.close!.code} where the stalled lookup should release the socket unanswered`);
       if (e.upgraded) return f('FAILED-SECURITY', `accepted (101) after the user lookup stalled past the deadline`);
       if (e.hung) return f('FAILED', `no answer and no close within ${i.timing.handshakeDeadlineMs} ms: the handshake has no deadline`);
       if (e.response && e.response.status >= 500) return f('NON-STRICT', `HTTP ${e.response.status} where the stall should release the socket without an answer`);
@@ -101,6 +102,9 @@ export const CHECKS: readonly Check[] = [
       }
       if (p.outcome !== 'close-1008') return [];
       if (!serverClosed(i)) {
+        if (UNAUTHENTICATED_SESSION.has(p.reason) && e.actions.some((a) => a.action === 'auth message sent') && e.frames.length === 0) {
+          return f('FAILED', `the auth message got no answer and the socket no close within the window (${p.reason})`);
+        }
         const verdict = UNAUTHENTICATED_SESSION.has(p.reason) ? 'FAILED-SECURITY' : 'FAILED';
         return f(verdict, `no close 1008 within the observation window (${p.reason})`);
       }

@@ -31,9 +31,12 @@ const RULES: readonly Rule[] = [
     id: 'header-bypass',
     match(i, c) {
       const f = i.findings.find((x) => x.check === 'noise-invariance');
-      if (!f || !c.accepted) return null;
+      if (!f) return null;
       const bypass = i.facts.noise.headers.filter(([k]) => isBypassHeader(k)).map(([k, v]) => `${k}: ${v}`);
-      return `header bypass: accepted only with ${bypass.length ? bypass.join(', ') : 'the added noise'} (a forged token passes on a "test fast path")`;
+      const noise = bypass.length ? bypass.join(', ') : 'the added noise';
+      return c.accepted
+        ? `header bypass: accepted only with ${noise} (a forged token passes on a "test fast path")`
+        : `header bypass: the outcome changes with ${noise} (${f.message})`;
     },
   },
   {
@@ -49,7 +52,7 @@ const RULES: readonly Rule[] = [
     match(i) {
       const p = i.prediction.outcome;
       const e = i.evidence;
-      if ((p !== 'reject-401' && p !== 'reject-403') || !e.upgraded || !e.close || e.close.by !== 'server') return null;
+      if ((p !== 'reject-401' && p !== 'reject-403' && p !== 'timeout') || !e.upgraded || !e.close || e.close.by !== 'server') return null;
       return `validation deferred past the handshake: 101 then close ${e.close.code} where ${p} was due`;
     },
   },
@@ -63,9 +66,14 @@ const RULES: readonly Rule[] = [
   {
     id: 'no-deadline',
     match(i) {
-      return i.prediction.outcome === 'timeout' && i.evidence.hung
-        ? `no handshake deadline: no answer and no close within ${i.timing.handshakeDeadlineMs} ms while the user lookup stalls`
-        : null;
+      if (i.prediction.outcome === 'timeout' && i.evidence.hung) {
+        return `no handshake deadline: no answer and no close within ${i.timing.handshakeDeadlineMs} ms while the user lookup stalls`;
+      }
+      const e = i.evidence;
+      if (i.prediction.reason === 'auth-dependency-timeout' && e.upgraded && !(e.close && e.close.by === 'server') && e.frames.length === 0) {
+        return 'no deadline on the auth message: no answer and no close within the window while the user lookup stalls';
+      }
+      return null;
     },
   },
   {
@@ -101,7 +109,15 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'no-origin-check',
-    match: (_i, c) => (c.accepted && (c.defect === 'origin-foreign' || c.defect === 'origin-null') ? 'Origin not checked: a cross-site page can open an authenticated socket' : null),
+    match(i, c) {
+      if (c.defect !== 'origin-foreign' && c.defect !== 'origin-null') return null;
+      if (c.accepted) return 'Origin not checked: a cross-site page can open an authenticated socket';
+      return c.observed !== i.prediction.outcome ? `Origin not checked: a ${c.defect === 'origin-null' ? 'null' : 'foreign'} Origin went on to be judged on its credential (${c.observed})` : null;
+    },
+  },
+  {
+    id: 'no-revocation',
+    match: (i, c) => (i.prediction.reason === 'session-user-revoked' && c.accepted ? 'session outlives revocation: no close 1008 after the user was deactivated' : null),
   },
 ];
 
@@ -122,7 +138,9 @@ function predictInHeader(policy: Policy, i: HintInput): Reason {
 export function hintFor(i: HintInput): Hint | null {
   if (i.findings.length === 0) return null;
   const observed = observedOutcome(i.evidence);
-  const accepted = observed === 'accept';
+  // A first-message socket counts as accepted once the server answered the auth message.
+  const answered = i.facts.placement !== 'first-message' || i.evidence.frames.length > 0 || i.facts.session === 'auth-message-never-sent';
+  const accepted = observed === 'accept' && answered;
   const ctx = { observed, defect: underlyingDefect(i), accepted };
   for (const rule of RULES) {
     const text = rule.match(i, ctx);

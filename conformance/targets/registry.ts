@@ -10,6 +10,13 @@ export const TARGETS: Record<string, () => Promise<TargetFactory>> = {
     const { startEmbeddedTarget } = await import('./embedded.ts');
     return (c) => startEmbeddedTarget({ policy: c.policy, mutant: c.mutant, quickTiming: c.quickTiming });
   },
+  container: async () => {
+    const { startContainerTarget } = await import('./container.ts');
+    return (c) => {
+      const { kind: _kind, ...target } = c.target as { kind: string };
+      return startContainerTarget({ policy: c.policy, target, mutant: c.mutant });
+    };
+  },
   url: async () => {
     const { startUrlTarget } = await import('./url.ts');
     const { resolveUrlTarget } = await import('../config/url-target.ts');
