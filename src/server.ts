@@ -14,7 +14,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Policy } from '../model/policy.ts';
 import type { Directory } from './directory/directory.ts';
-import { decide, type Decision } from './handshake/decide.ts';
+import { decide } from './handshake/decide.ts';
+import { logDecision } from './handshake/log-decision.ts';
+import { pathOf, plainHttp, WS_PATH } from './http/plain.ts';
 import { BEARER_SUBPROTOCOL } from './handshake/extract.ts';
 import { fingerprint } from './handshake/fingerprint.ts';
 import { prepareKeys, type KeySource } from './handshake/keys.ts';
@@ -24,10 +26,8 @@ import { assemble, type MutantId } from './mutants/index.ts';
 import { awaitAuthMessage } from './session/first-message.ts';
 import { SessionRegistry } from './session/registry.ts';
 import { closeWithReason, GOING_AWAY, openSession, POLICY_VIOLATION, revokeOnChange } from './session/session.ts';
-import { withDeadline, STALLED } from './handshake/deadline.ts';
 
-export const WS_PATH = '/ws';
-export const HEALTH_PATH = '/healthz';
+export { WS_PATH, HEALTH_PATH } from './http/plain.ts';
 
 export interface ReferenceBackendOptions {
   policy: Policy;
@@ -56,7 +56,6 @@ export interface ReferenceBackend {
 
 // Large enough that an oversize token reaches the backend and gets its 401.
 const MAX_HEADER_BYTES = 256 * 1024;
-const HEALTH_TIMEOUT_MS = 2000;
 
 export async function startReferenceBackend(options: ReferenceBackendOptions): Promise<ReferenceBackend> {
   const { policy, directory } = options;
@@ -75,22 +74,7 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
   });
   const handshakes = new Set<Duplex>();
 
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
-    const path = pathOf(req);
-    if (req.method === 'GET' && path === HEALTH_PATH) {
-      withDeadline(directory.ping(), HEALTH_TIMEOUT_MS)
-        .then((r) => r !== STALLED)
-        .catch(() => false)
-        .then((healthy) => {
-          res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable' }));
-        });
-      return;
-    }
-    const [status, body] = path === WS_PATH ? [426, { error: 'upgrade-required' }] : [404, { error: 'not-found' }];
-    res.writeHead(status, { 'Content-Type': 'application/json', ...(status === 426 ? { Upgrade: 'websocket' } : {}) });
-    res.end(JSON.stringify(body));
-  });
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, plainHttp(directory));
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
@@ -116,7 +100,7 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
   async function decideThenUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const startedAt = performance.now();
     const decision = await decide(req, ctx);
-    logDecision(decision, startedAt);
+    logDecision(logger, decision, startedAt, assembly, policy);
     switch (decision.kind) {
       case 'accept':
         return upgrade(req, socket, head, (ws) => openSession(ws, decision.user, decision.claims, fingerprint(decision.token), ctx));
@@ -138,7 +122,7 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
     upgrade(req, socket, head, (ws) => {
       const startedAt = performance.now();
       void decide(req, ctx).then((decision) => {
-        logDecision(decision, startedAt);
+        logDecision(logger, decision, startedAt, assembly, policy);
         switch (decision.kind) {
           case 'accept':
             return openSession(ws, decision.user, decision.claims, fingerprint(decision.token), ctx);
@@ -155,38 +139,16 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
     });
   }
 
-  function logDecision(decision: Decision, startedAt: number): void {
-    const latencyMs = Math.round((performance.now() - startedAt) * 10) / 10;
-    const token = 'token' in decision && decision.token !== null ? fingerprint(decision.token) : null;
-    const placement = 'placement' in decision ? decision.placement : 'first-message';
-    switch (decision.kind) {
-      case 'accept':
-        return logger.info('handshake', {
-          outcome: 'accept',
-          placement,
-          token,
-          user: decision.user.userId,
-          latencyMs,
-          ...(decision.failedOpen ? { detail: 'failed-open' } : {}),
-        });
-      case 'first-message':
-        return logger.info('handshake', { outcome: 'accept', reason: 'auth-message-pending', placement, latencyMs });
-      case 'reject': {
-        const status = assembly.status(decision.reason, policy);
-        return logger.info('handshake', { outcome: `reject-${status}`, reason: decision.reason, placement, token, latencyMs });
-      }
-      case 'stalled':
-        return logger.info('handshake', { outcome: 'timeout', reason: 'dependency-timeout', placement, token, latencyMs });
-      case 'error':
-        return logger.error('handshake', { outcome: 'error', reason: 'directory-error', error: decision.error.message, placement, token, latencyMs });
-    }
-  }
-
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error) => {
+      unsubscribe();
+      reject(error);
+    };
+    server.once('error', failed);
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
+      server.on('error', (error) => logger.error('server-error', { error: error.message }));
       resolve();
     });
   });
@@ -213,14 +175,6 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
       return closing;
     },
   };
-}
-
-function pathOf(req: IncomingMessage): string {
-  try {
-    return new URL(req.url ?? '/', 'http://backend.invalid').pathname;
-  } catch {
-    return '';
-  }
 }
 
 function urlHost(host: string): string {
