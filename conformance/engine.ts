@@ -25,6 +25,7 @@ import type { CaseResult, CompletedRun, Divergence, PreflightReport, RunResult, 
 import { shrinkCase } from './shrink/shrink.ts';
 import { unavailableFacts, unavailableReason, type Target } from './targets/target.ts';
 import { PLACEMENTS } from '../model/policy.ts';
+import { BYPASS_HEADERS } from './cases/noise.ts';
 
 export interface RunOptions {
   /** A started target, or a function starting one (then the engine also closes it). */
@@ -156,6 +157,17 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
   const twinsOf = new Map<string, Array<{ relation: RelationId; kase: Case }>>();
   const twins: Case[] = [];
   if (options.relations !== false) {
+    // Noise invariance over the model paths: each handshake path again with one
+    // bypass-looking header, so a "test fast path" is found without fuzzing luck.
+    planned
+      .filter((k) => k.source.kind === 'path')
+      .forEach((path, i) => {
+        const facts = withBypassHeader(path.facts, i);
+        if (!facts || blockedBy(facts, unavailable)) return;
+        const noisy: Case = { key: `${path.key}+noise`, source: path.source, facts, prediction: predict(policy, facts), variantKey: path.key };
+        twins.push(noisy);
+        twinsOf.set(noisy.key, [{ relation: 'noise-invariance', kase: path }]);
+      });
     for (const kase of planned) {
       if (kase.source.kind !== 'fuzz' && kase.source.kind !== 'replay') continue;
       for (const relation of RELATIONS) {
@@ -228,7 +240,7 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
   const shrinkOpts = options.shrink === false ? null : (options.shrink ?? DEFAULT_SHRINK);
   if (shrinkOpts) {
     const signature = (d: Done) => d.judgement!.hint?.id ?? d.judgement!.findings[0]?.check ?? 'unknown';
-    const minimal = new Set(results.filter((d) => divergent(d) && d.kase.source.kind !== 'fuzz' && d.kase.source.kind !== 'twin').map(signature));
+    const minimal = new Set(results.filter((d) => divergent(d) && d.kase.source.kind === 'path' && d.kase.facts.noise.headers.length <= 1).map(signature));
     for (const d of results) if (divergent(d) && d.kase.source.kind === 'fuzz' && deviations(d.kase.facts, canonical).length <= 1 && !hasNoiseFacts(d.kase.facts)) minimal.add(signature(d));
     const chosen = new Map<string, Done>();
     for (const d of results) {
@@ -340,6 +352,12 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
     summary,
   };
   return run;
+}
+
+function withBypassHeader(facts: Facts, i: number): Facts | null {
+  if (facts.session !== 'client-closes' || facts.latency !== 'within-budget' || hasNoiseFacts(facts)) return null;
+  const [name, value] = BYPASS_HEADERS[i % BYPASS_HEADERS.length]!;
+  return { ...facts, noise: { headers: [[name, value]], query: [], headerCase: 'canonical', reverseHeaders: false } };
 }
 
 function hasNoiseFacts(f: Facts): boolean {
