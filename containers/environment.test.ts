@@ -1,6 +1,8 @@
 // The container environment against a real Docker engine: start-up and health, the
 // handshake over the network path, per-user stalls through PostgreSQL, revocation
-// across containers, and clean-up (stop, failure, Ctrl-C, crash + sweep, built image).
+// across containers, clean-up (stop, failure, Ctrl-C, crash + sweep, built image), and
+// conformance runs of the engine against the containerised reference backend and mutants.
+// One file on purpose: its environments start one after another, not side by side.
 // Without Docker: skipped with one loud line locally, failed in CI (CI=true).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -14,6 +16,9 @@ import { containerConfigFromEnv } from './config.ts';
 import { probeDocker } from './docker-probe.ts';
 import { ContainerEnvironment, type StartedContainerEnvironment } from './environment.ts';
 import { handshake, mintToken } from './testing/wire.ts';
+import { runConformance } from '../conformance/engine.ts';
+import { startContainerTarget } from '../conformance/targets/container.ts';
+import type { Target } from '../conformance/targets/target.ts';
 
 const probe = await probeDocker();
 const inCi = process.env.CI === 'true';
@@ -218,4 +223,74 @@ describe.skipIf(!probe.ok && !inCi)('container environment: image built for the 
     }
     expect(await leftovers(docker, runId)).toEqual([]);
   }, 240_000);
+});
+
+describe.skipIf(!probe.ok && !inCi)('conformance runs against containers (Docker)', () => {
+  // serve's default contract: no first-message auth, so a request without a credential is a 401.
+  const policy = resolvePolicy({ placements: { 'first-message': false } });
+  let docker: Dockerode;
+
+  beforeAll(async () => {
+    if (!probe.ok) throw new Error(`CI=true but no Docker engine answers (${probe.reason})`);
+    docker = (await getContainerRuntimeClient()).container.dockerode;
+    await preferLocalImages(docker);
+  });
+
+  /** One engine run against a fresh container environment; returns the result and what the run left behind. */
+  async function run(mutant: string | null, runs: number) {
+    let target: (Target & { environment: StartedContainerEnvironment }) | undefined;
+    const result = await runConformance({
+      target: async () => {
+        target = (await startContainerTarget({ policy, mutant, log: (line) => console.log(`[container] ${line}`) })) as typeof target;
+        return target!;
+      },
+      seed: 20261122,
+      runs,
+      counterexamplesDir: null,
+    });
+    const runId = target!.environment.getRunId();
+    return { result, left: await leftovers(docker, runId) };
+  }
+
+  it('the containerised reference backend passes, and its stall cases time out as predicted', async () => {
+    const { result, left } = await run(null, 100);
+    expect(left).toEqual([]);
+    if (result.kind !== 'completed') throw new Error(`run did not complete: ${JSON.stringify(result)}`);
+    expect(result.target.kind).toBe('container');
+    expect(result.divergences.map((d) => `${d.key}: ${d.expected} vs ${d.observed}`)).toEqual([]);
+    expect(result.passed).toBe(true);
+    expect(result.summary.notCovered).toBe(0);
+    // The stall cases ran (through PostgreSQL row-level security) and produced timeouts.
+    const stalled = result.cases.filter((c) => c.facts.latency === 'stalled' && c.prediction.outcome === 'timeout');
+    expect(stalled.length).toBeGreaterThan(0);
+    for (const c of stalled) expect(c.observed).toBe('timeout');
+  }, 180_000);
+
+  it('a containerised mutant that fails open under a stalled lookup diverges (FAILED-SECURITY on stall cases)', async () => {
+    const { result, left } = await run('slow-auth-fail-open', 30);
+    expect(left).toEqual([]);
+    if (result.kind !== 'completed') throw new Error(`run did not complete: ${JSON.stringify(result)}`);
+    expect(result.passed).toBe(false);
+    expect(result.divergences.length).toBeGreaterThan(0);
+    for (const d of result.divergences) {
+      expect(d.handshake).toBe('FAILED-SECURITY');
+      expect(d.hint?.id).toBe('slow-auth-fail-open');
+    }
+  }, 180_000);
+
+  it('a containerised mutant that waits on the stalled database forever diverges', async () => {
+    const { result, left } = await run('no-deadline', 0);
+    expect(left).toEqual([]);
+    if (result.kind !== 'completed') throw new Error(`run did not complete: ${JSON.stringify(result)}`);
+    expect(result.passed).toBe(false);
+    expect(result.divergences.map((d) => d.hint?.id)).toContain('no-deadline');
+  }, 180_000);
+
+  it('a containerised mutant that accepts alg "none" diverges', async () => {
+    const { result, left } = await run('alg-none', 0);
+    expect(left).toEqual([]);
+    if (result.kind !== 'completed') throw new Error(`run did not complete: ${JSON.stringify(result)}`);
+    expect(result.passed).toBe(false);
+    expect(result.divergences.some((d) => d.handshake === 'FAILED-SECURITY' && d.hint?.id === 'alg-none')).toBe(true);
+  }, 180_000);
 });
