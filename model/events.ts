@@ -8,7 +8,8 @@ export type FactMap = { [K in FactName]: FactValue<K> };
 export const EVENT_FACTS = {
   REQUEST: ['origin'],
   CREDENTIAL: ['placement', 'scheme'],
-  AUTH_MESSAGE: [],
+  // The auth message itself reveals that the credential comes by first message.
+  AUTH_MESSAGE: ['placement'],
   AUTH_WINDOW_ELAPSED: ['session'],
   TOKEN: ['structure'],
   ALG: ['alg'],
@@ -46,10 +47,12 @@ const SESSION_END: Record<FactValue<'session'>, EventType> = {
  * every path (a first-message case takes AUTH_MESSAGE, a header case ignores it).
  */
 export function eventsFor(facts: Facts): ModelEvent[] {
+  // Only a first-message client sends an auth message; any other client, once upgraded
+  // without a credential, lets the window run out.
   const auth: ModelEvent =
-    facts.session === 'auth-message-never-sent'
+    facts.placement !== 'first-message' || facts.session === 'auth-message-never-sent'
       ? { type: 'AUTH_WINDOW_ELAPSED', session: 'auth-message-never-sent' }
-      : { type: 'AUTH_MESSAGE' };
+      : { type: 'AUTH_MESSAGE', placement: 'first-message' };
   const end = SESSION_END[facts.session];
   return [
     { type: 'REQUEST', origin: facts.origin },

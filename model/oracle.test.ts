@@ -31,10 +31,23 @@ describe('oracle', () => {
     [{ scheme: 'bearer-odd-case' }, 'accept', 'client-closed'],
     [{ latency: 'stalled' }, 'timeout', 'dependency-timeout'],
     [{ session: 'token-expires' }, 'close-1008', 'session-token-expired'],
-    [{ placement: 'first-message', signature: 'tampered' }, 'close-1008', 'auth-message-invalid'],
-    [{ placement: 'first-message', session: 'auth-message-never-sent' }, 'close-1008', 'auth-message-missing'],
+    [{ placement: 'first-message' }, 'reject-401', 'credential-missing'], // first-message is off by default
   ] as const)('%j -> %s (%s) under the default profile', (defects, outcome, reason) => {
     expect(predict(profilePolicy('default'), { ...CANONICAL_FACTS, ...defects })).toMatchObject({ outcome, reason });
+  });
+
+  it.each([
+    [{ placement: 'first-message' }, 'accept', 'client-closed'],
+    [{ placement: 'first-message', signature: 'tampered' }, 'close-1008', 'auth-message-invalid'],
+    [{ placement: 'first-message', session: 'auth-message-never-sent' }, 'close-1008', 'auth-message-missing'],
+    [{ placement: 'first-message', latency: 'stalled' }, 'close-1008', 'auth-dependency-timeout'],
+    // Without a handshake credential the server must upgrade and wait: no 401 is possible.
+    [{ placement: 'none' }, 'close-1008', 'auth-message-missing'],
+    [{ placement: 'query' }, 'close-1008', 'auth-message-missing'],
+    [{ scheme: 'other' }, 'reject-401', 'credential-scheme'],
+  ] as const)('%j -> %s (%s) with first-message auth enabled', (defects, outcome, reason) => {
+    const policy = resolvePolicy({ placements: { 'first-message': true } });
+    expect(predict(policy, { ...CANONICAL_FACTS, ...defects })).toMatchObject({ outcome, reason });
   });
 
   it('follows the profile and the target overrides', () => {

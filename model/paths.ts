@@ -61,6 +61,8 @@ function candidateEvents(machine: AuthMachine, policy: Policy, snapshot: Snapsho
       case 'ROLE':
         // The role check reads the user already found, not a new fact.
         return [{ type, user: snapshot.context.seen.user ?? 'active' }];
+      case 'AUTH_MESSAGE':
+        return [{ type, placement: 'first-message' }];
       case 'AUTH_WINDOW_ELAPSED':
         return [{ type, session: 'auth-message-never-sent' }];
       case 'CLIENT_CLOSED':

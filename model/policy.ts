@@ -78,7 +78,9 @@ export function profilePolicy(profile: ProfileName): Policy {
       subprotocol: true,
       query: false, // tokens in URLs end up in access logs
       cookie: true,
-      'first-message': true,
+      // Off by default: with it on, a request without a credential must be upgraded
+      // (the credential may still come), so "no token" cannot be answered with 401.
+      'first-message': false,
     },
     algorithms: ['HS256'],
     issuer: 'https://issuer.ws-auth-conformance.test',

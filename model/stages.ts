@@ -80,7 +80,9 @@ export function stagesFor(policy: Policy): Stage[] {
     title: 'Credential extraction',
     event: 'CREDENTIAL',
     branches: [
-      { to: 'credential-missing', placementDisabled: true, label: 'no credential in an enabled placement' },
+      firstMessage
+        ? { to: 'awaiting-auth-message', placementDisabled: true, label: 'no credential: wait for an auth message' }
+        : { to: 'credential-missing', placementDisabled: true, label: 'no credential in an enabled placement' },
       ...(firstMessage
         ? [{ to: 'awaiting-auth-message', when: { placement: ['first-message'] }, label: 'none: first-message auth' }]
         : []),
