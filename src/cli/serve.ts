@@ -16,9 +16,9 @@ import { isMutantId, MUTANT_DESCRIPTIONS, MUTANT_IDS, type MutantId } from '../m
 import { startReferenceBackend } from '../server.ts';
 
 /**
- * What `serve` runs when no --policy says otherwise: the `default` profile with
- * first-message auth off, so that a request without a credential is a 401 rather
- * than an accepted socket waiting for an auth message.
+ * What `serve` runs when no --policy says otherwise: the `default` profile, with
+ * first-message auth off (stated here whatever the profile says), so that a request
+ * without a credential is a 401 rather than an accepted socket waiting for an auth message.
  */
 export const SERVE_DEFAULT_POLICY: PolicyInput = { placements: { 'first-message': false } };
 

@@ -22,8 +22,13 @@ beforeAll(async () => {
   const users = ['alice', 'stalled', 'deactivated-later', 'deleted-later', 'demoted-later', 'neighbour', 'renamed-later'];
   await seed.insert(users.map((user_id) => ({ user_id, roles: ['chat'] })));
   stalling = stallingDirectory(directory, new Set(['stalled']));
-  // The default profile (first-message on), without clock skew so expiry is quick to see.
-  const policy = resolvePolicy({ clockSkewSeconds: 0, authWindowMs: WINDOW_MS, handshakeDeadlineMs: DEADLINE_MS });
+  // First-message auth on, no clock skew so expiry is quick to see.
+  const policy = resolvePolicy({
+    placements: { 'first-message': true },
+    clockSkewSeconds: 0,
+    authWindowMs: WINDOW_MS,
+    handshakeDeadlineMs: DEADLINE_MS,
+  });
   backend = await startReferenceBackend({ policy, keys: { secret: SECRET }, directory: stalling });
   url = backend.url;
 });
