@@ -65,7 +65,8 @@ function watchFor(kase: Case, request: ForgedRequest, authWindowMs: number, skew
  * shows the close 1008 such a backend sends, instead of calling the socket accepted.
  */
 function awaitsAuthMessage(kase: Case): boolean {
-  return kase.facts.placement === 'first-message' || kase.prediction.reason === 'credential-missing';
+  const { reason, trace } = kase.prediction;
+  return kase.facts.placement === 'first-message' || trace.includes('awaiting-auth-message') || reason === 'credential-missing' || reason === 'auth-message-missing';
 }
 
 /** A rough cost of a case in ms, so the pool starts the slow ones first. */
