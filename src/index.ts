@@ -1,4 +1,16 @@
 // Public API of the reference backend, for the engine and for tests.
+//
+//   openPgliteDirectory(): Promise<SqlDirectory>             in-process PostgreSQL (one per process)
+//   openPostgresDirectory(url, { poolSize?, onListenError? })  a PostgreSQL server (pool + LISTEN client)
+//   userSeeder(directory.sql): { insert(rows), deactivate(id), activate(id), setRoles(id, roles), remove(id), clear() }
+//     rows: { user_id | userId, is_active | isActive (default true), roles (default []), email?, name? }
+//   startReferenceBackend({ policy, keys, directory, mutant?, port?, host?, logger? }): Promise<ReferenceBackend>
+//     keys: { secret, kid? } for HS256 | { jwks } (public keys) for RS256/ES256/EdDSA
+//     -> { url: 'ws://HOST:PORT/ws', port, host, mutant, close() }   (close leaves the directory open)
+//   MUTANT_IDS, MUTANT_DESCRIPTIONS, isMutantId(id)
+//
+// Stalls: wrap a Directory (delay `lookup` for chosen users, forward subscribe/ping/close).
+// Revocation: a change written to the users table (by anyone) closes that user's sockets 1008.
 export { startReferenceBackend, WS_PATH, HEALTH_PATH } from './server.ts';
 export type { ReferenceBackend, ReferenceBackendOptions } from './server.ts';
 export type { Directory, DirectoryUser, UserChange, SqlClient, SqlDirectory } from './directory/directory.ts';
