@@ -11,7 +11,7 @@ import { TARGETS } from '../targets/registry.ts';
 import { integerFlag, parseFlags } from './args.ts';
 import type { Command } from './command.ts';
 
-export const DEFAULT_COUNTEREXAMPLES = '.ws-auth-conformance/counterexamples';
+export const DEFAULT_COUNTEREXAMPLES = 'counterexamples';
 
 export const RUN_OPTIONS = {
   target: { type: 'string' },
