@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attempt, bearer, errorOf, mint, sleep } from '../testing/harness.ts';
+import { readConfig } from './serve.ts';
 
 const BIN = join(import.meta.dirname, '../../conformance/cli/bin.mjs');
 const SECRET = 'serve-test-secret-0123456789abcdef';
@@ -83,5 +85,37 @@ describe('serve', () => {
     const { code, stderr } = await exitOf(serve(args, { S: SECRET }));
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
+  });
+});
+
+describe('serve flags', () => {
+  const env = { S: SECRET };
+
+  it('defaults: the default profile with first-message off, port 8080, flags over the policy', async () => {
+    const config = await readConfig(['--secret-env', 'S', '--issuer', 'I', '--audience', 'A', '--clock-skew', '0'], env);
+    expect(config.policy).toMatchObject({ profile: 'default', issuer: 'I', audience: 'A', clockSkewSeconds: 0, typ: 'at+jwt', requiredRole: 'chat' });
+    expect(config.policy.placements['first-message']).toBe(false);
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', keys: { secret: SECRET }, mutant: null, logLevel: 'info' });
+  });
+
+  it('--policy FILE replaces the serve default; flags still win', async () => {
+    const file = join(dir, 'policy.json');
+    await writeFile(file, JSON.stringify({ profile: 'rfc-strict', typ: null, requiredRole: null, issuer: 'from-file', placements: { query: true, 'first-message': true } }));
+    const config = await readConfig(['--secret-env', 'S', '--policy', file, '--audience', 'A', '--kid', 'k1', '--mutant', 'sig-403'], env);
+    expect(config.policy).toMatchObject({ profile: 'rfc-strict', typ: null, requiredRole: null, issuer: 'from-file', audience: 'A' });
+    expect(config.policy.placements).toMatchObject({ query: true, 'first-message': true });
+    expect(config.keys).toEqual({ secret: SECRET, kid: 'k1' });
+    expect(config.mutant).toBe('sig-403');
+  });
+
+  it('--jwks FILE: algorithms follow the keys unless the policy lists them', async () => {
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    const ed = await generateKeyPair('EdDSA', { extractable: true });
+    const file = join(dir, 'jwks.json');
+    await writeFile(file, JSON.stringify({ keys: [await exportJWK(rsa.publicKey), await exportJWK(ed.publicKey)] }));
+    const config = await readConfig(['--jwks', file], env);
+    expect(config.policy.algorithms).toEqual(['RS256', 'EdDSA']);
+    expect('jwks' in config.keys && config.keys.jwks.keys).toHaveLength(2);
+    await expect(readConfig(['--jwks', file, '--kid', 'x'], env)).rejects.toThrow(/--kid goes with --secret-env/);
   });
 });
