@@ -74,6 +74,7 @@ Exit status: 0 the case now passes, 1 it still diverges, 2 setup error.
       revealTokens: values['reveal-tokens'] ?? false,
       mutant,
     });
+    if (embedded) await (await import('../targets/embedded.ts')).closeSharedDirectory();
     if (result.kind !== 'completed') {
       process.stdout.write(formatSummary(result));
       return exitCodeOf(result);

@@ -106,6 +106,7 @@ target unreachable.
       reporter,
     );
     await reporter.flush?.();
+    if (config.target.kind === 'embedded') await (await import('../targets/embedded.ts')).closeSharedDirectory();
     if (result.kind === 'setup-error') {
       const e = result.error as Error & { code?: string };
       if (!(typeof e.code === 'string' && e.code.startsWith('ERR_'))) process.stderr.write(`${e.stack ?? e.message}\n`);

@@ -33,7 +33,9 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
     let responded = false;
     let socket: net.Socket | null = null;
     const timers: NodeJS.Timeout[] = [];
-    const later = (delay: number, fn: () => void) => timers.push(setTimeout(fn, delay));
+    const later = (delay: number, fn: () => void) => {
+      if (!done) timers.push(setTimeout(fn, delay));
+    };
 
     const finish = () => {
       if (done) return;

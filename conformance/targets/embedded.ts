@@ -26,6 +26,13 @@ export function sharedDirectory(): Promise<SqlDirectory> {
   return shared;
 }
 
+/** Closes the process's PGlite, if one was opened (a CLI does this before exiting: PGlite keeps a timer). */
+export async function closeSharedDirectory(): Promise<void> {
+  const open = shared;
+  shared = undefined;
+  if (open) await (await open).close();
+}
+
 /** Timing fields an in-process backend can afford to shorten; skew stays >= 4 s for the exp margins. */
 export function quickTiming(policy: Policy): Policy {
   return {
