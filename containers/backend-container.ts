@@ -56,6 +56,8 @@ export class BackendContainer extends GenericContainer {
       policyFile: this.settings.policyFile,
       port: String(this.settings.port),
       mutant: this.mutant ?? '',
+      // The secret itself, for images that read it from a variable of their own (use it in `environment`).
+      secret: this.secret ?? '',
     };
     const command = this.settings.command.map((a) => fillPlaceholders(a, values));
     const keyArgs = this.jwksJson !== null ? this.settings.keyArgs.jwks : this.secret !== null ? this.settings.keyArgs.secret : [];

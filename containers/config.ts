@@ -48,7 +48,8 @@ export interface BackendConfig {
   /**
    * Arguments after the image's entrypoint, and the environment. Placeholders:
    * {{databaseUrl}} (as the backend reaches the database), {{secretEnv}} (the name of the
-   * variable that holds the HS* secret), {{jwksFile}}, {{policyFile}}, {{port}}.
+   * variable that holds the HS* secret), {{secret}} (the secret itself: for `environment`,
+   * never in `command`, where `ps` shows it), {{jwksFile}}, {{policyFile}}, {{port}}.
    */
   command: string[];
   /** Arguments appended for the verification keys: an HS* secret (in env {{secretEnv}}) or a public JWKS file. */

@@ -290,8 +290,11 @@ async function buildBackendImage(docker: Dockerode, config: ContainerTargetConfi
         stream,
         (error: Error | null, events: Array<{ error?: string; stream?: string }>) => {
           const failed = error?.message ?? events.find((e) => e.error)?.error;
-          if (failed) reject(new Error(`building the backend image failed: ${failed}\n${output.slice(-20).join('')}`));
-          else resolve();
+          if (!failed) return resolve();
+          const offline = /registry|pull|manifest|dial tcp|no such host/i.test(failed)
+            ? ' Without a registry, build local images (containers/build-local-images.sh) and select them with WSAC_BACKEND_IMAGE, or give a local base with WSAC_NODE_IMAGE.'
+            : '';
+          reject(new Error(`building the backend image failed: ${failed.trim()}.${offline}\n${output.slice(-20).join('')}`));
         },
         (event: { stream?: string }) => {
           if (event.stream) output.push(event.stream);
