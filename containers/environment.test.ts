@@ -157,6 +157,30 @@ describe.skipIf(!probe.ok && !inCi)('container environment (Docker)', () => {
     expect(result).toMatchObject({ status: 101, closeCode: 1008 });
   });
 
+  it("starts a team's image by its own contract: command, environment, port and a log wait", async () => {
+    // The reference image stands in for a team's image that reads its secret and database
+    // from variables of its own and says it is ready in its log.
+    const config = containerConfigFromEnv();
+    config.backend = {
+      ...config.backend,
+      command: ['--secret-env', 'JWT_SECRET', '--db', '{{databaseUrl}}', '--port', '9090', '--policy', '{{policyFile}}'],
+      keyArgs: { secret: [], jwks: [] },
+      environment: { JWT_SECRET: '{{secret}}' },
+      port: 9090,
+      healthPath: null,
+      wait: { kind: 'log', pattern: '"event":"ready"' },
+    };
+    const team = await new ContainerEnvironment(config).withPolicy(policy).withSecret('team-secret-of-32-bytes-or-more!!').start();
+    try {
+      expect(team.getHealthUrl()).toBeNull();
+      await team.getDatabase().query(`INSERT INTO users (user_id, is_active, roles) VALUES ('dave', true, '{chat}')`);
+      expect(await handshake(team.getWsUrl(), await mintToken('team-secret-of-32-bytes-or-more!!', policy, 'dave'))).toMatchObject({ status: 101 });
+    } finally {
+      await team.stop();
+    }
+    expect(await leftovers(docker, team.getRunId())).toEqual([]);
+  });
+
   it('removes what it started when the start fails half-way', async () => {
     const config = containerConfigFromEnv();
     config.backend.startupTimeoutMs = 5000;
