@@ -2,6 +2,7 @@
 // twins for the metamorphic relations) -> drive (concurrently) -> judge -> re-run
 // timing-dependent divergences -> shrink -> counterexamples -> summary.
 // Results are values; reporters receive events; nothing here prints or exits.
+import { randomBytes } from 'node:crypto';
 import { measureCoverage } from '../model/paths.ts';
 import { predict } from '../model/oracle.ts';
 import { policyDigest, type Policy } from '../model/policy.ts';
@@ -55,6 +56,11 @@ export interface RunOptions {
   revealTokens?: boolean;
   /** Recorded in counterexamples so `replay` rebuilds the same embedded target. */
   mutant?: string | null;
+  /**
+   * How fuzz cases are drawn: weights, and fact values to leave out (e.g. a benchmark
+   * of handshakes alone leaves out the session and stall values).
+   */
+  fuzz?: Partial<FuzzShape>;
   /** Cases to run instead of paths and fuzz (replay). */
   cases?: Case[];
 }
@@ -114,8 +120,11 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
     return { kind: 'unreachable', target: targetInfo, preflight, detail: !preflight.reachable.ok ? preflight.reachable.detail : preflight.health!.detail };
   }
 
+  // Subjects are unique per case and per run: a target reused across runs (mutants,
+  // bench) keeps the users of earlier runs, revoked ones included.
+  const runNonce = randomBytes(3).toString('hex');
   let seq = 0;
-  const runId = () => `c${++seq}`;
+  const runId = () => `${runNonce}-${++seq}`;
   const judgeExec = (kase: Case, exec: Execution, relationFindings: Finding[] = []) =>
     judge(judgeInput(policy, kase, exec, settings), target.keys.fingerprint, relationFindings);
   const runCase = async (kase: Case): Promise<Done> => {
@@ -136,7 +145,11 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
 
   // Plan the cases.
   const unavailable = unavailableFacts(target) as Partial<Record<FactName, string[]>>;
-  const shape: FuzzShape = { ...DEFAULT_FUZZ_SHAPE, unavailable: unavailable as FuzzShape['unavailable'] };
+  const shape: FuzzShape = {
+    ...DEFAULT_FUZZ_SHAPE,
+    ...options.fuzz,
+    unavailable: mergeUnavailable(unavailable as FuzzShape['unavailable'], options.fuzz?.unavailable ?? {}),
+  };
   const arbitrary = fuzzArbitrary(policy, canonical, shape);
   const planned: Case[] = [];
   let pathCount = 0;
@@ -358,6 +371,12 @@ function withBypassHeader(facts: Facts, i: number): Facts | null {
   if (facts.session !== 'client-closes' || facts.latency !== 'within-budget' || hasNoiseFacts(facts)) return null;
   const [name, value] = BYPASS_HEADERS[i % BYPASS_HEADERS.length]!;
   return { ...facts, noise: { headers: [[name, value]], query: [], headerCase: 'canonical', reverseHeaders: false } };
+}
+
+function mergeUnavailable(a: FuzzShape['unavailable'], b: FuzzShape['unavailable']): FuzzShape['unavailable'] {
+  const out: Record<string, string[]> = {};
+  for (const src of [a, b]) for (const [k, v] of Object.entries(src)) out[k] = [...new Set([...(out[k] ?? []), ...((v ?? []) as string[])])];
+  return out as FuzzShape['unavailable'];
 }
 
 function hasNoiseFacts(f: Facts): boolean {
