@@ -341,6 +341,10 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
     emit({ type: 'divergence', divergence: div });
   }
 
+  // Minimal cases first: the canary, model paths, then fuzz, then relation twins.
+  const rank = (key: string) => (key === 'canary' ? 0 : key.startsWith('path:') ? (key.endsWith('+noise') ? 2 : 1) : key.includes('~') ? 4 : 3);
+  divergences.sort((a, b) => rank(a.key) - rank(b.key));
+
   const caseResults = results.map((d) => {
     const r = toResult(d, strict, options.revealTokens ?? false);
     r.twins = twinReports.get(d.kase.key) ?? [];
