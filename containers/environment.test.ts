@@ -147,6 +147,16 @@ describe.skipIf(!probe.ok && !inCi)('container environment (Docker)', () => {
     expect(await handshake(env.getWsUrl(), tokens[0]!)).toMatchObject({ status: 101 });
   });
 
+  it('stalls the lookup of a user that does not exist, who stays unknown (403) once the stall ends', async () => {
+    await env.stallUser('ghost', 5000);
+    const token = await mintToken(env.getSecret(), policy, 'ghost');
+    const stalled = await handshake(env.getWsUrl(), token, { timeoutMs: 4000 });
+    expect(stalled).toMatchObject({ end: 'released' });
+    expect(stalled.ms).toBeGreaterThanOrEqual(policy.handshakeDeadlineMs - 100);
+    await env.unstallUser('ghost');
+    expect(await handshake(env.getWsUrl(), token)).toMatchObject({ status: 403 });
+  });
+
   it('closes an open session 1008 when the user is deactivated in the database container', async () => {
     await env.getDatabase().query(`INSERT INTO users (user_id, is_active, roles) VALUES ('carol', true, '{chat}')`);
     const token = await mintToken(env.getSecret(), policy, 'carol');

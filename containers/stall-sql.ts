@@ -6,9 +6,13 @@
 //
 // How: a row-level-security policy on `users` (FORCE, so it binds the table's owner too)
 // whose USING clause calls a SECURITY DEFINER gate. The gate looks the row's user up in
-// `wsac_stalls` and, while a stall is in force, sleeps in short steps, so that deleting
-// the stall row (or its `until` passing) releases a waiting lookup within 50 ms and a
-// stalled lookup never holds a pool connection longer than the stall.
+// `wsac_stalls` and, while a stall is in force, sleeps in short steps, so that ending
+// the stall (or its `until` passing) releases a waiting lookup within 50 ms and a stalled
+// lookup never holds a pool connection longer than the stall.
+//
+// A user that does not exist must stall too (the model stalls the lookup, not the row):
+// stalling an absent user inserts a "ghost" row that the gate hides once the stall is
+// over, so the lookup is slow and then finds nobody.
 //
 // Two conditions, both met by the container environment:
 // - the backend connects as a role that is neither superuser nor BYPASSRLS (superusers
@@ -43,21 +47,40 @@ BEGIN;
 SELECT pg_advisory_xact_lock(734095134);
 CREATE TABLE IF NOT EXISTS wsac_stalls (
   user_id text PRIMARY KEY,
-  until   timestamptz NOT NULL
+  until   timestamptz NOT NULL,
+  -- The users row was inserted only to be stalled on: hidden from the backend.
+  ghost   boolean NOT NULL DEFAULT false
 );
 REVOKE ALL ON wsac_stalls FROM PUBLIC;
 CREATE OR REPLACE FUNCTION wsac_stall_gate(uid text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
   started timestamptz := clock_timestamp();
+  stall record;
 BEGIN
-  -- Each statement of a VOLATILE function takes a fresh snapshot: a deleted stall row
-  -- is seen at the next step.
-  WHILE EXISTS (SELECT 1 FROM wsac_stalls s WHERE s.user_id = uid AND s.until > clock_timestamp())
-        AND clock_timestamp() - started < make_interval(secs => ${maxSeconds}) LOOP
+  LOOP
+    -- Each statement of a VOLATILE function takes a fresh snapshot: an ended stall is
+    -- seen at the next step.
+    SELECT s.until, s.ghost INTO stall FROM wsac_stalls s WHERE s.user_id = uid;
+    IF NOT FOUND THEN RETURN true; END IF;
+    EXIT WHEN stall.until <= clock_timestamp() OR clock_timestamp() - started >= make_interval(secs => ${maxSeconds});
     PERFORM pg_sleep(0.05);
   END LOOP;
-  RETURN true;
+  RETURN NOT stall.ghost;
+END
+$$;
+CREATE OR REPLACE FUNCTION wsac_stall_user(uid text, ms double precision) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE
+  absent boolean;
+BEGIN
+  absent := NOT EXISTS (SELECT 1 FROM ${table} WHERE ${key} = uid);
+  IF absent THEN
+    INSERT INTO ${table} (${key}) VALUES (uid) ON CONFLICT DO NOTHING;
+  END IF;
+  INSERT INTO wsac_stalls (user_id, until, ghost)
+  VALUES (uid, clock_timestamp() + ms * interval '1 millisecond', absent)
+  ON CONFLICT (user_id) DO UPDATE SET until = EXCLUDED.until, ghost = wsac_stalls.ghost OR EXCLUDED.ghost;
 END
 $$;
 ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
@@ -75,13 +98,14 @@ COMMIT;
 `;
 }
 
-/** Stalls lookups of user $1 for $2 milliseconds (parameters: user id, duration in ms). */
-export const STALL_USER_SQL = `INSERT INTO wsac_stalls (user_id, until)
-VALUES ($1, clock_timestamp() + make_interval(secs => $2::double precision / 1000))
-ON CONFLICT (user_id) DO UPDATE SET until = EXCLUDED.until`;
+/**
+ * Stalls lookups of user $1 for $2 milliseconds (parameters: user id, duration in ms); an
+ * absent user stays absent, only slow to look up. One statement, as the url target runs it.
+ */
+export const STALL_USER_SQL = 'SELECT wsac_stall_user($1, $2)';
 
-/** Ends the stall of user $1; a lookup waiting on it answers within 50 ms. */
-export const UNSTALL_USER_SQL = 'DELETE FROM wsac_stalls WHERE user_id = $1';
+/** Ends the stall of user $1 now; a lookup waiting on it answers within 50 ms. */
+export const UNSTALL_USER_SQL = 'UPDATE wsac_stalls SET until = clock_timestamp() WHERE user_id = $1';
 
 /** Default length of one stall: well past any handshake deadline, yet bounded. */
 export const DEFAULT_STALL_MS = 30_000;
