@@ -6,6 +6,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   diagram: () => import('./diagram.ts'),
   run: () => import('./run.ts'),
   replay: () => import('./replay.ts'),
+  mutants: () => import('./mutants.ts'),
   serve: () => import('../../src/cli/serve.ts'),
 };
 

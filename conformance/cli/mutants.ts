@@ -1,0 +1,94 @@
+// `ws-auth-conformance mutants`: the mutation score of the suite against the field
+// failures, measured, not assumed.
+import { MUTANT_IDS, isMutantId, type MutantId } from '../../src/index.ts';
+import { DEFAULT_CONCURRENCY } from '../config/resolve.ts';
+import { scoreMutant, type MutantScore } from '../mutation/score.ts';
+import { closeSharedDirectory } from '../targets/embedded.ts';
+import { integerFlag, parseFlags } from './args.ts';
+import { UsageError, type Command } from './command.ts';
+
+const DEFAULT_MUTANT_RUNS = 100;
+const DEFAULT_PARALLEL = 4;
+
+export const command: Command = {
+  summary: 'run the suite against every field-failure mutant of the reference backend; print the score',
+  usage: `Usage: ws-auth-conformance mutants [--only ID,ID] [--parallel N] [--seed N] [--runs N] [--concurrency N] [--json]
+
+Starts the reference backend once per mutant of field-failures.md (embedded, on PGlite),
+runs the model paths plus a fuzz budget against it, and prints per mutant: killed or not,
+time to the first divergence, the shrunk counterexample in one line, and whether a
+divergence carries the expected verdict class and the hint naming the failure. Exit 0
+when every mutant is killed for the right reason, 1 otherwise.
+
+Options:
+  --only IDS        comma-separated mutant ids (default: all ${MUTANT_IDS.length})
+  --seed N          fast-check seed (default 1; the same seed gives the same cases)
+  --runs N          fuzz budget per mutant on top of the model paths (default ${DEFAULT_MUTANT_RUNS})
+  --concurrency N   cases in flight at once, per mutant (default ${DEFAULT_CONCURRENCY})
+  --parallel N      mutants measured at once (default ${DEFAULT_PARALLEL})
+  --json            print the scores as one JSON object instead of the table
+`,
+  async run(argv) {
+    const { values } = parseFlags(
+      argv,
+      { only: { type: 'string' }, parallel: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' } },
+      'mutants',
+    );
+    const ids = selectIds(values.only);
+    const options = {
+      seed: integerFlag(values.seed, 'seed', 1),
+      runs: integerFlag(values.runs, 'runs', DEFAULT_MUTANT_RUNS),
+      concurrency: integerFlag(values.concurrency, 'concurrency', DEFAULT_CONCURRENCY, 1),
+    };
+    const parallel = integerFlag(values.parallel, 'parallel', DEFAULT_PARALLEL, 1);
+    const scores: MutantScore[] = new Array(ids.length);
+    let next = 0;
+    let done = 0;
+    // Mutant runs mostly wait on timers (deadlines, session expiry): a few at once keep both cores busy.
+    const worker = async () => {
+      while (next < ids.length) {
+        const i = next++;
+        scores[i] = await scoreMutant(ids[i]!, options);
+        if (!values.json) process.stderr.write(`[${++done}/${ids.length}] ${ids[i]}: ${scores[i]!.killed ? 'killed' : 'survived'}\n`);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(parallel, ids.length) }, worker));
+    } finally {
+      await closeSharedDirectory();
+    }
+    const killed = scores.filter((s) => s.killed).length;
+    const diagnosed = scores.filter((s) => s.diagnosed).length;
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ seed: options.seed, runs: options.runs, killed, diagnosed, total: scores.length, mutants: scores }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${formatTable(scores)}\n\nmutation score: ${killed}/${scores.length} killed, ${diagnosed}/${scores.length} with the expected verdict and hint (seed ${options.seed}, ${options.runs} fuzz runs each)\n`);
+    }
+    return diagnosed === scores.length ? 0 : 1;
+  },
+};
+
+function selectIds(only: string | undefined): MutantId[] {
+  if (only === undefined) return [...MUTANT_IDS];
+  const ids = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !isMutantId(id));
+  if (unknown.length) throw new UsageError(`unknown mutant ${unknown.map((u) => `"${u}"`).join(', ')}; ids: ${MUTANT_IDS.join(', ')}`);
+  return ids as MutantId[];
+}
+
+function formatTable(scores: MutantScore[]): string {
+  const rows = scores.map((s) => [
+    s.id,
+    s.error ? 'ERROR' : s.killed ? 'killed' : 'SURVIVED',
+    s.firstDivergenceMs === null ? '-' : `${(s.firstDivergenceMs / 1000).toFixed(2)} s`,
+    s.counterexample?.verdict ?? '-',
+    s.diagnosed ? 'yes' : 'NO',
+    s.counterexample ? `${s.counterexample.defects}` : '-',
+    s.error ?? s.counterexample?.line ?? '-',
+  ]);
+  const header = ['mutant', 'result', 'first divergence', 'verdict', 'hint ok', 'defects', 'shrunk counterexample'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const hints = scores.filter((s) => s.counterexample?.hint).map((s) => `  ${s.id}: ${s.counterexample!.hint}`);
+  return [line(header), ...rows.map(line), '', 'hints:', ...hints].join('\n');
+}

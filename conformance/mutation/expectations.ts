@@ -1,0 +1,27 @@
+// What the suite must report for each field failure (field-failures.md): the verdict
+// class of the divergence and the hint that names the failure.
+import type { MutantId } from '../../src/index.ts';
+import type { Verdict } from '../judge/verdict.ts';
+
+export interface MutantExpectation {
+  verdict: Verdict;
+  /** Id of the root-cause hint (judge/hints.ts) that names this failure. */
+  hint: string;
+}
+
+export const MUTANT_EXPECTATIONS: Record<MutantId, MutantExpectation> = {
+  'secret-mismatch': { verdict: 'FAILED', hint: 'secret-mismatch' },
+  'sig-403': { verdict: 'WRONG-CODE', hint: 'sig-403' },
+  'missing-user-accept': { verdict: 'FAILED-SECURITY', hint: 'missing-user-accept' },
+  'accept-then-1008': { verdict: 'FAILED', hint: 'accept-then-1008' },
+  'header-bypass': { verdict: 'FAILED-SECURITY', hint: 'header-bypass' },
+  'slow-auth-fail-open': { verdict: 'FAILED-SECURITY', hint: 'slow-auth-fail-open' },
+  'no-deadline': { verdict: 'FAILED', hint: 'no-deadline' },
+  'fake-token-403': { verdict: 'WRONG-CODE', hint: 'fake-token-403' },
+  'alg-none': { verdict: 'FAILED-SECURITY', hint: 'alg-none' },
+  'no-exp': { verdict: 'FAILED-SECURITY', hint: 'no-exp' },
+  'no-iss-aud': { verdict: 'FAILED-SECURITY', hint: 'no-iss-aud' },
+  'inactive-accept': { verdict: 'FAILED-SECURITY', hint: 'inactive-accept' },
+  'no-session-expiry': { verdict: 'FAILED', hint: 'no-session-expiry' },
+  'no-origin-check': { verdict: 'FAILED-SECURITY', hint: 'no-origin-check' },
+};
