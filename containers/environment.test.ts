@@ -5,6 +5,7 @@
 // One file on purpose: its environments start one after another, not side by side.
 // Without Docker: skipped with one loud line locally, failed in CI (CI=true).
 import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -195,10 +196,14 @@ describe.skipIf(!probe.ok && !inCi)('container environment (Docker)', () => {
     const config = containerConfigFromEnv();
     config.backend.startupTimeoutMs = 5000;
     config.backend.wait = { kind: 'http', path: '/no-such-endpoint', status: 200 };
-    const before = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${PROJECT_LABEL}=true`] }) });
+    // This process's resources only: other runs on the machine may come and go meanwhile.
+    const ours = JSON.stringify({ label: [`${PROJECT_LABEL}=true`, `${OWNER_LABEL}=${hostname()}:${process.pid}`] });
+    const before = await docker.listContainers({ all: true, filters: ours });
+    const networksBefore = await docker.listNetworks({ filters: ours });
     await expect(new ContainerEnvironment(config).withPolicy(policy).start()).rejects.toThrow();
-    const after = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${PROJECT_LABEL}=true`] }) });
+    const after = await docker.listContainers({ all: true, filters: ours });
     expect(after.map((c) => c.Id).sort()).toEqual(before.map((c) => c.Id).sort());
+    expect((await docker.listNetworks({ filters: ours })).length).toBe(networksBefore.length);
   });
 
   it('removes everything on Ctrl-C (SIGINT) of the process that started it', async () => {
