@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getContainerRuntimeClient } from 'testcontainers';
 import type Dockerode from 'dockerode';
-import { resolvePolicy } from '../model/policy.ts';
+import { resolvePolicy, type Policy } from '../model/policy.ts';
 import { PROJECT_LABEL, RUN_LABEL, OWNER_LABEL } from './cleanup.ts';
 import { containerConfigFromEnv } from './config.ts';
 import { probeDocker } from './docker-probe.ts';
@@ -276,11 +276,11 @@ describe.skipIf(!probe.ok && !inCi)('conformance runs against containers (Docker
   });
 
   /** One engine run against a fresh container environment; returns the result and what the run left behind. */
-  async function run(mutant: string | null, runs: number) {
+  async function run(mutant: string | null, runs: number, runPolicy: Policy = policy) {
     let target: (Target & { environment: StartedContainerEnvironment }) | undefined;
     const result = await runConformance({
       target: async () => {
-        target = (await startContainerTarget({ policy, mutant, log: (line) => console.log(`[container] ${line}`) })) as typeof target;
+        target = (await startContainerTarget({ policy: runPolicy, mutant, log: (line) => console.log(`[container] ${line}`) })) as typeof target;
         return target!;
       },
       seed: 20261122,
@@ -303,6 +303,14 @@ describe.skipIf(!probe.ok && !inCi)('conformance runs against containers (Docker
     const stalled = result.cases.filter((c) => c.facts.latency === 'stalled' && c.prediction.outcome === 'timeout');
     expect(stalled.length).toBeGreaterThan(0);
     for (const c of stalled) expect(c.observed).toBe('timeout');
+  }, 180_000);
+
+  it('passes with asymmetric keys too (ES256: the public JWKS is copied into the container)', async () => {
+    const { result, left } = await run(null, 0, resolvePolicy({ algorithms: ['ES256'], placements: { 'first-message': false } }));
+    expect(left).toEqual([]);
+    if (result.kind !== 'completed') throw new Error(`run did not complete: ${JSON.stringify(result)}`);
+    expect(result.divergences.map((d) => `${d.key}: ${d.expected} vs ${d.observed}`)).toEqual([]);
+    expect(result.passed).toBe(true);
   }, 180_000);
 
   it('a containerised mutant that fails open under a stalled lookup diverges (FAILED-SECURITY on stall cases)', async () => {
