@@ -4,6 +4,7 @@
 // removes containers, network and any image built for the run, and so do failure,
 // Ctrl-C and process exit.
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -268,6 +269,7 @@ const execFileAsync = promisify(execFile);
 async function buildBackendImage(docker: Dockerode, config: ContainerTargetConfig, tag: string, runId: string): Promise<void> {
   const build = config.backend.build;
   const context = await mkdtemp(join(tmpdir(), 'wsac-context-'));
+  temporaryDirs.add(context);
   const labels = runLabels(runId);
   try {
     const stage = join(build.repositoryRoot, 'containers', 'stage-backend-context.sh');
@@ -303,6 +305,7 @@ async function buildBackendImage(docker: Dockerode, config: ContainerTargetConfi
     });
   } finally {
     await rm(context, { recursive: true, force: true });
+    temporaryDirs.delete(context);
   }
 }
 
@@ -351,6 +354,8 @@ interface Tracked {
 }
 
 const live = new Map<string, Tracked>();
+/** Staged build contexts, removed at exit if a signal cut their build short. */
+const temporaryDirs = new Set<string>();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 let exitHookInstalled = false;
 let interrupted = false;
@@ -363,6 +368,7 @@ function track(runId: string, docker: Dockerode): Tracked {
     exitHookInstalled = true;
     process.on('exit', () => {
       for (const runId of live.keys()) removeRunSync(runId);
+      for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
     });
   }
   return entry;
