@@ -45,8 +45,8 @@ export interface RunOptions {
   paths?: boolean;
   /** Check noise invariance and placement equivalence with twin cases (default true). */
   relations?: boolean;
-  /** Shrink divergent fuzz cases (default: up to 4 distinct divergences, 60 live runs each). */
-  shrink?: { maxCases: number; maxRunsPerCase: number } | false;
+  /** Shrink divergent fuzz cases (default: up to 4 distinct divergences, 60 live runs and 5 s each). */
+  shrink?: { maxCases: number; maxRunsPerCase: number; maxMs: number } | false;
   /** Re-run divergences of timing-dependent cases (default true). */
   rerunTiming?: boolean;
   /** Stop after a failing canary, since every valid case would fail the same way (default true). */
@@ -65,7 +65,7 @@ export interface RunOptions {
   cases?: Case[];
 }
 
-const DEFAULT_SHRINK = { maxCases: 4, maxRunsPerCase: 60 };
+const DEFAULT_SHRINK = { maxCases: 4, maxRunsPerCase: 60, maxMs: 5000 };
 
 interface Done {
   kase: Case;
@@ -256,7 +256,9 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
     const minimal = new Set(results.filter((d) => divergent(d) && d.kase.source.kind === 'path' && d.kase.facts.noise.headers.length <= 1).map(signature));
     for (const d of results) if (divergent(d) && d.kase.source.kind === 'fuzz' && deviations(d.kase.facts, canonical).length <= 1 && !hasNoiseFacts(d.kase.facts)) minimal.add(signature(d));
     const chosen = new Map<string, Done>();
-    for (const d of results) {
+    // Cheap representatives first: no timing facts, fewest deviations.
+    const cost = (d: Done) => (isTimingDependent(d.kase.facts) ? 100 : 0) + deviations(d.kase.facts, canonical).length;
+    for (const d of [...results].sort((a, b) => cost(a) - cost(b))) {
       if (!divergent(d) || d.kase.source.kind !== 'fuzz') continue;
       const sig = signature(d);
       if (minimal.has(sig) || chosen.has(sig) || chosen.size >= shrinkOpts.maxCases) continue;
@@ -265,7 +267,10 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
     for (const [sig, d] of chosen) {
       const source = d.kase.source as { kind: 'fuzz'; seed: number; path: string };
       let last: Done | null = null;
+      const shrinkStarted = performance.now();
       const stillDiverges = async (facts: Facts) => {
+        // Out of time: count as "no longer diverges", which ends the shrink where it is.
+        if (performance.now() - shrinkStarted > shrinkOpts.maxMs) return false;
         const kase: Case = { key: `${d.kase.key}>shrink`, source: d.kase.source, facts, prediction: predict(policy, facts), variantKey: d.kase.key };
         const r = await runCase(kase);
         const findings: Finding[] = [];

@@ -15,6 +15,20 @@ const finding = (check: string, phase: Finding['phase'], verdict: Finding['verdi
 
 const serverClosed = (i: JudgeInput) => i.evidence.close !== null && i.evidence.close.by === 'server';
 
+/**
+ * The server closed, but only when the session the case scheduled ended (the token
+ * reached exp + skew, the user was revoked): the socket had been accepted.
+ */
+export function closedBySessionEnd(i: JudgeInput): boolean {
+  const e = i.evidence;
+  if (!e.close || e.close.by !== 'server') return false;
+  if (i.facts.session === 'token-expires' && i.expSeconds !== null) {
+    return e.startedAt + e.close.ms >= (i.expSeconds + i.policy.clockSkewSeconds) * 1000 - 1000;
+  }
+  if (i.facts.session === 'user-revoked') return e.actions.some((a) => a.action === 'user revoked' && a.ms <= e.close!.ms);
+  return false;
+}
+
 /** Reasons whose open-but-unauthenticated socket is a security failure, not just a missed close. */
 const UNAUTHENTICATED_SESSION = new Set(['auth-message-invalid', 'auth-message-missing', 'auth-dependency-timeout']);
 
@@ -48,7 +62,7 @@ export const CHECKS: readonly Check[] = [
         }
         if (e.response) return f('FAILED', `HTTP ${e.response.status} where ${want} was due (${i.prediction.reason})`);
         if (e.upgraded) {
-          if (serverClosed(i)) return f('FAILED', `rejects after accept: 101 then close ${e.close!.code} where ${want} was due (${i.prediction.reason})`);
+          if (serverClosed(i) && !closedBySessionEnd(i)) return f('FAILED', `rejects after accept: 101 then close ${e.close!.code} where ${want} was due (${i.prediction.reason})`);
           return f('FAILED-SECURITY', `accepted (101, socket kept open) where ${want} was due (${i.prediction.reason})`);
         }
         if (e.hung) return f('FAILED', `no answer within ${i.timing.handshakeDeadlineMs} ms where ${want} was due`);
@@ -63,7 +77,7 @@ export const CHECKS: readonly Check[] = [
       }
       // timeout: no answer, and the socket released by the deadline.
       if (e.released) return [];
-      if (e.upgraded && serverClosed(i)) return f('FAILED', `rejects after accept: 101 then close ${e.close!.code} where the stalled lookup should release the socket unanswered`);
+      if (e.upgraded && serverClosed(i) && !closedBySessionEnd(i)) return f('FAILED', `rejects after accept: 101 then close ${e.close!.code} where the stalled lookup should release the socket unanswered`);
       if (e.upgraded) return f('FAILED-SECURITY', `accepted (101) after the user lookup stalled past the deadline`);
       if (e.hung) return f('FAILED', `no answer and no close within ${i.timing.handshakeDeadlineMs} ms: the handshake has no deadline`);
       if (e.response && e.response.status >= 500) return f('NON-STRICT', `HTTP ${e.response.status} where the stall should release the socket without an answer`);

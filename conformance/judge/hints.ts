@@ -4,9 +4,11 @@ import { predict } from '../../model/oracle.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { Reason } from '../../model/reasons.ts';
 import { REASON_DESCRIPTIONS } from '../../model/reasons.ts';
+import { CANONICAL_FACTS, type FactName, type Facts } from '../../model/facts.ts';
 import { observedOutcome } from '../drive/evidence.ts';
 import { isBypassHeader } from '../cases/noise.ts';
 import type { Finding, JudgeInput } from './context.ts';
+import { closedBySessionEnd } from './checks.ts';
 
 export interface Hint {
   /** A field-failures.md id when the divergence matches one, else a generic id. */
@@ -21,7 +23,59 @@ export interface HintInput extends JudgeInput {
 
 interface Rule {
   id: string;
-  match(i: HintInput, ctx: { observed: string; defect: Reason; accepted: boolean }): string | null;
+  /** The hint's text, or text and a more specific id. */
+  match(i: HintInput, ctx: { observed: string; defect: Reason; accepted: boolean }): string | Hint | null;
+}
+
+/** The fact each stage of the model reads (model/stages.ts ids). */
+const STAGE_FACT: Partial<Record<string, FactName>> = {
+  origin: 'origin',
+  structure: 'structure',
+  algorithm: 'alg',
+  key: 'key',
+  signature: 'signature',
+  exp: 'exp',
+  nbf: 'nbf',
+  iss: 'iss',
+  aud: 'aud',
+  typ: 'typ',
+  sub: 'sub',
+  user: 'user',
+  role: 'user',
+};
+
+/** Field failures that consist of skipping one check. */
+const SKIPPED_CHECK_ID: Partial<Record<Reason, string>> = {
+  'alg-none': 'alg-none',
+  'exp-expired': 'no-exp',
+  'exp-missing': 'no-exp',
+  'exp-malformed': 'no-exp',
+  'iss-mismatch': 'no-iss-aud',
+  'iss-missing': 'no-iss-aud',
+  'aud-mismatch': 'no-iss-aud',
+  'aud-missing': 'no-iss-aud',
+  'user-unknown': 'missing-user-accept',
+  'user-inactive': 'inactive-accept',
+  'origin-foreign': 'no-origin-check',
+  'origin-null': 'no-origin-check',
+};
+
+/**
+ * A check skipped: the observed outcome is what the model predicts once the defect
+ * that decided the case is removed (e.g. iss wrong and user missing answered 403).
+ */
+function skippedCheck(i: HintInput, observed: string): Hint | null {
+  if (i.facts.placement === 'first-message') return null;
+  const stage = i.prediction.trace.at(-2);
+  const fact = stage === undefined ? undefined : STAGE_FACT[stage];
+  if (!fact || i.facts[fact] === CANONICAL_FACTS[fact]) return null;
+  const without = predict(i.policy, { ...i.facts, [fact]: CANONICAL_FACTS[fact] } as Facts);
+  if (without.outcome !== observed || without.outcome === i.prediction.outcome) return null;
+  const reason = i.prediction.reason;
+  return {
+    id: SKIPPED_CHECK_ID[reason] ?? 'skipped-check',
+    text: `${reason} not checked: the backend answered as if ${fact} were fine (${observed}, the model's outcome for the same case without it)`,
+  };
 }
 
 const TOKEN_OR_CLAIM = /^(alg|key|signature|exp|nbf|iss|aud|typ|sub)-/;
@@ -52,7 +106,7 @@ const RULES: readonly Rule[] = [
     match(i) {
       const p = i.prediction.outcome;
       const e = i.evidence;
-      if ((p !== 'reject-401' && p !== 'reject-403' && p !== 'timeout') || !e.upgraded || !e.close || e.close.by !== 'server') return null;
+      if ((p !== 'reject-401' && p !== 'reject-403' && p !== 'timeout') || !e.upgraded || !e.close || e.close.by !== 'server' || closedBySessionEnd(i)) return null;
       return `validation deferred past the handshake: 101 then close ${e.close.code} where ${p} was due`;
     },
   },
@@ -76,6 +130,7 @@ const RULES: readonly Rule[] = [
       return null;
     },
   },
+  { id: 'skipped-check', match: (i, c) => skippedCheck(i, c.observed) },
   {
     id: 'fake-token-403',
     match(i, c) {
@@ -140,11 +195,12 @@ export function hintFor(i: HintInput): Hint | null {
   const observed = observedOutcome(i.evidence);
   // A first-message socket counts as accepted once the server answered the auth message.
   const answered = i.facts.placement !== 'first-message' || i.evidence.frames.length > 0 || i.facts.session === 'auth-message-never-sent';
-  const accepted = observed === 'accept' && answered;
+  const accepted = (observed === 'accept' || (Boolean(i.evidence.upgraded) && closedBySessionEnd(i))) && answered;
   const ctx = { observed, defect: underlyingDefect(i), accepted };
   for (const rule of RULES) {
-    const text = rule.match(i, ctx);
-    if (text) return { id: rule.id, text };
+    const found = rule.match(i, ctx);
+    if (typeof found === 'string') return { id: rule.id, text: found };
+    if (found) return found;
   }
   const worstFinding = i.findings[0]!;
   if (accepted) return { id: 'accepted-defect', text: `accepted despite: ${REASON_DESCRIPTIONS[ctx.defect]}` };
