@@ -87,7 +87,13 @@ describe.skipIf(!probe.ok && !inCi)('container environment (Docker)', () => {
     if (!probe.ok) throw new Error(`CI=true but no Docker engine answers (${probe.reason}); .ci/run must start one (containers/ci-docker.sh)`);
     docker = (await getContainerRuntimeClient()).container.dockerode;
     await preferLocalImages(docker);
-    env = await new ContainerEnvironment(containerConfigFromEnv())
+    const images = containerConfigFromEnv();
+    // One line in CI logs saying the container tests ran, on what.
+    console.log(
+      `[containers] Docker ${probe.version}: container tests run with ${images.postgres.image} and ` +
+        `${images.backend.image ?? 'a backend built from containers/Dockerfile'}`,
+    );
+    env = await new ContainerEnvironment(images)
       .withPolicy(policy)
       .withLogger((line) => console.log(`[environment] ${line}`))
       .start();
