@@ -25,7 +25,8 @@ export async function checkHealth(target: Target, timeoutMs: number): Promise<Pr
   try {
     const res = await fetch(target.healthUrl, { signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer().catch(() => undefined);
-    if (res.status === 404) return { ok: true, detail: `${target.healthUrl}: 404, no health endpoint (skipped)` };
+    // Only a server error says "unhealthy"; a 4xx means there is no usable health endpoint.
+    if (res.status >= 400 && res.status < 500) return { ok: true, detail: `${target.healthUrl}: ${res.status}, no usable health endpoint (skipped)` };
     return res.ok ? { ok: true, detail: `${target.healthUrl}: ${res.status}` } : { ok: false, detail: `${target.healthUrl} answered ${res.status}: the target is unhealthy` };
   } catch (error) {
     return { ok: false, detail: `${target.healthUrl}: ${(error as Error).message}` };
