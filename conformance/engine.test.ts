@@ -1,5 +1,7 @@
 // The engine against the reference backend: no false alarms, full coverage, and the
 // same seed giving the same cases and verdicts. Setup failures are values, not throws.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CANONICAL_FACTS } from '../model/facts.ts';
 import { profilePolicy, resolvePolicy } from '../model/policy.ts';
@@ -64,6 +66,20 @@ describe('setup failures are results', () => {
     const r = await runConformance({ target: dead, seed: 1, runs: 10 });
     expect(r.kind).toBe('unreachable');
     expect(exitCodeOf(r)).toBe(2);
+  });
+
+  it('an unhealthy target (/healthz 500) ends the run as "unreachable" before any case', async () => {
+    const server = createServer((_req, res) => res.writeHead(500).end('{"status":"db down"}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const sick = { kind: 'url', description: 'health fails', url: `ws://127.0.0.1:${port}/ws`, healthUrl: `http://127.0.0.1:${port}/healthz`, policy: profilePolicy('default'), keys: (await startEmbeddedTargetKeys()).keys } as unknown as Target;
+      const r = await runConformance({ target: sick, seed: 1, runs: 10 });
+      expect(r.kind).toBe('unreachable');
+      if (r.kind === 'unreachable') expect(r.detail).toMatch(/500.*unhealthy/);
+    } finally {
+      server.close();
+    }
   });
 
   it('an unknown mutant is a setup error naming the known ids (exit 2)', async () => {
