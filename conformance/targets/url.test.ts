@@ -16,6 +16,7 @@ import { sharedDirectory } from './embedded.ts';
 import { startUrlTarget } from './url.ts';
 
 const BIN = join(import.meta.dirname, '..', 'cli', 'bin.mjs');
+const EXAMPLE = join(import.meta.dirname, '..', 'examples', 'url-target');
 const SECRET_ENV = 'WSAC_URL_TEST_SECRET';
 const SECRET = 'url-target-test-secret-0123456789abcdef0123456789';
 const POLICY_INPUT = { handshakeDeadlineMs: 1000, authWindowMs: 500, clockSkewSeconds: 4 };
@@ -53,18 +54,12 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number 
 }
 
 describe('url target', () => {
-  it('the reference backend under `serve`, driven by `run --target url=... --config FILE`: passes; stalls and revocation reported as not covered', async () => {
+  it('the reference backend under `serve`, driven by `run --target url=... --config FILE` (examples/url-target): passes; stalls and revocation reported as not covered', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wsac-url-'));
-    const env = { ...process.env, [SECRET_ENV]: SECRET };
-    await writeFile(join(dir, 'policy.json'), JSON.stringify(POLICY_INPUT));
-    await writeFile(join(dir, 'users.json'), JSON.stringify(USERS));
-    const url = await startServe(['--port', '0', '--secret-env', SECRET_ENV, '--policy', join(dir, 'policy.json'), '--users', join(dir, 'users.json'), '--log-level', 'error'], env);
-    await writeFile(
-      join(dir, 'config.json'),
-      JSON.stringify({ target: { kind: 'url', url: 'ws://replaced-by-the-flag/ws', keys: { secretEnv: SECRET_ENV }, users: { fixed: FIXED } }, policy: 'policy.json', run: { seed: 11, runs: 40 } }),
-    );
+    const env = { ...process.env, WSAC_SECRET: SECRET };
+    const url = await startServe(['--port', '0', '--secret-env', 'WSAC_SECRET', '--policy', join(EXAMPLE, 'policy.json'), '--users', join(EXAMPLE, 'users.json'), '--log-level', 'error'], env);
     const report = join(dir, 'report');
-    const r = await runCli(['run', '--target', `url=${url}`, '--config', join(dir, 'config.json'), '--quiet', '--report', report], env);
+    const r = await runCli(['run', '--target', `url=${url}`, '--config', join(EXAMPLE, 'ws-auth-conformance.config.ts'), '--seed', '11', '--runs', '40', '--quiet', '--report', report], env);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const doc = JSON.parse(await readFile(join(report, 'report.json'), 'utf8'));
