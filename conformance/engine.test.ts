@@ -43,6 +43,15 @@ describe('a run against the reference backend', () => {
   });
 });
 
+describe('asymmetric keys', () => {
+  it.concurrent.each([['RS256'], ['ES256'], ['EdDSA']] as const)('%s with a JWKS (key confusion and attacker keys included): zero divergences', async (alg) => {
+    const policy = resolvePolicy({ algorithms: [alg] });
+    const r = completed(await runConformance({ target: () => startEmbeddedTarget({ policy }), seed: 303, runs: 60 }));
+    expect(divergenceLines(r)).toEqual([]);
+    expect(r.cases.some((c) => c.facts.alg === 'key-confusion' && c.observed === 'reject-401')).toBe(true);
+  });
+});
+
 describe('determinism', () => {
   it('the same seed draws the same fuzz facts; another seed draws others', () => {
     const policy = profilePolicy('default');

@@ -41,7 +41,10 @@ describe('forge: the canonical case', () => {
 
 describe('forge: one defect per fact value', () => {
   it('structure', async () => {
-    expect(tokenOf(await forge({ structure: 'not-jwt' }))).toMatch(/^staging_jwt_token_user_\d+$/);
+    expect(tokenOf(await forge({ structure: 'not-jwt' }, 0))).toMatch(/^staging_jwt_token_user_\d+$/);
+    const notJson = tokenOf(await forge({ structure: 'not-jwt' }, 1));
+    expect(notJson.split('.')).toHaveLength(3);
+    expect(() => decodeProtectedHeader(notJson)).toThrow();
     const bad = tokenOf(await forge({ structure: 'bad-base64url' }));
     expect(bad.split('.')).toHaveLength(3);
     expect(bad.split('.').some((s) => !/^[A-Za-z0-9_-]*$/.test(s))).toBe(true);
@@ -82,6 +85,9 @@ describe('forge: one defect per fact value', () => {
     const cut = tokenOf(await forge({ signature: 'stripped' }, 1));
     expect(cut.split('.')[2]!.length).toBeGreaterThan(0);
     expect(await verifies(cut)).toBe(false);
+    const zeros = tokenOf(await forge({ signature: 'stripped' }, 2));
+    expect([...base64url.decode(zeros.split('.')[2]!)].every((b) => b === 0)).toBe(true);
+    expect(await verifies(zeros)).toBe(false);
     const tampered = tokenOf(await forge({ signature: 'tampered' }));
     expect(await verifies(tampered)).toBe(false);
     expect(claimsOf(tampered).role).toBe('admin');

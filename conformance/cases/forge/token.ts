@@ -54,7 +54,12 @@ export async function forgeToken(facts: Facts, policy: Policy, ring: KeyRing, us
   const claims = { ...plan.claims };
   if (facts.structure === 'oversize') claims.pad = 'x'.repeat(policy.maxTokenBytes + 512);
   if (facts.structure === 'not-jwt') {
-    return { token: `staging_jwt_token_user_${Math.floor(nowMs / 1000)}`, header: {}, claims: {}, expSeconds: null };
+    // The field's fake token, or three segments whose header is not UTF-8 JSON.
+    const token =
+      variant % 2 === 0
+        ? `staging_jwt_token_user_${Math.floor(nowMs / 1000)}`
+        : `${base64url.encode(new Uint8Array([0xff, 0xfe, 0x7b, 0x80]))}.${base64url.encode(enc.encode(JSON.stringify(claims)))}.${base64url.encode(new Uint8Array(32))}`;
+    return { token, header: {}, claims: {}, expSeconds: null };
   }
   const keys = ring.target;
   const header: Record<string, unknown> = { alg: keys.alg };
@@ -152,8 +157,11 @@ export async function forgeToken(facts: Facts, policy: Policy, ring: KeyRing, us
 function applySignatureFact(token: string, facts: Facts, claims: Record<string, unknown>, variant: number): string {
   const [h, p, s] = token.split('.') as [string, string, string];
   if (facts.signature === 'stripped') {
-    // Either no signature at all, or its last bytes cut off.
-    return variant % 2 === 0 || s.length < 8 ? `${h}.${p}.` : `${h}.${p}.${s.slice(0, -6)}`;
+    // No signature at all; its last bytes cut off; or all zeros (for ECDSA: r = s = 0,
+    // CVE-2022-21449, "psychic signatures").
+    if (variant % 3 === 0 || s.length < 8) return `${h}.${p}.`;
+    if (variant % 3 === 1) return `${h}.${p}.${s.slice(0, -6)}`;
+    return `${h}.${p}.${base64url.encode(new Uint8Array(base64url.decode(s).length))}`;
   }
   if (facts.signature === 'tampered') {
     return `${h}.${base64url.encode(enc.encode(JSON.stringify({ ...claims, role: 'admin' })))}.${s}`;
