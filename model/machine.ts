@@ -127,15 +127,19 @@ export function createAuthMachine(policy: Policy) {
 
 export type AuthMachine = ReturnType<typeof createAuthMachine>;
 
-const cache = new Map<string, AuthMachine>();
+const byDigest = new Map<string, AuthMachine>();
+const byObject = new WeakMap<Policy, AuthMachine>();
 
-/** One machine per distinct policy: building it is cheap but not free, and runs are many. */
+/**
+ * One machine per distinct policy: building it is cheap but not free, and a run asks
+ * thousands of times. Policies are treated as immutable once resolved.
+ */
 export function machineFor(policy: Policy): AuthMachine {
+  let machine = byObject.get(policy);
+  if (machine) return machine;
   const key = policyDigest(policy);
-  let machine = cache.get(key);
-  if (!machine) {
-    machine = createAuthMachine(policy);
-    cache.set(key, machine);
-  }
+  machine = byDigest.get(key) ?? createAuthMachine(policy);
+  byDigest.set(key, machine);
+  byObject.set(policy, machine);
   return machine;
 }

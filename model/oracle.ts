@@ -2,7 +2,7 @@
 // by running the machine (never by a second, hand-written decision function).
 import { initialTransition, transition, type StateValue } from 'xstate';
 import { getStateNodes } from 'xstate/graph';
-import { eventsFor } from './events.ts';
+import { eventsFor, type ModelEvent } from './events.ts';
 import type { Facts } from './facts.ts';
 import { machineFor, type AuthMachine, type ModelContext, type TerminalMeta } from './machine.ts';
 import type { Policy } from './policy.ts';
@@ -36,14 +36,41 @@ export interface Run extends Prediction {
   transitions: string[];
 }
 
-/** Runs the machine over the events of a case and records everything coverage needs. */
+const runs = new WeakMap<AuthMachine, Map<string, Run>>();
+
+/**
+ * Runs the machine over the events of a case and records everything coverage needs.
+ * The machine is pure, so runs are memoised by the events they consume (noise is not an
+ * input); results are frozen because they are shared.
+ */
 export function runModel(policy: Policy, facts: Facts): Run {
   const machine = machineFor(policy);
+  const events = eventsFor(facts);
+  const key = JSON.stringify(events);
+  let memo = runs.get(machine);
+  if (!memo) runs.set(machine, (memo = new Map()));
+  let run = memo.get(key);
+  if (!run) {
+    run = deepFreeze(execute(machine, events));
+    memo.set(key, run);
+  }
+  return run;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function execute(machine: AuthMachine, events: ModelEvent[]): Run {
   const ids = transitionIds(machine);
   let [snapshot] = initialTransition(machine);
   const trace = [leafId(snapshot.value)];
   const transitions: string[] = [];
-  for (const event of eventsFor(facts)) {
+  for (const event of events) {
     if (snapshot.status === 'done') break;
     const taken = machine.getTransitionData(snapshot, event);
     // An event the current state does not handle reveals nothing new: skip it.
@@ -56,12 +83,12 @@ export function runModel(policy: Policy, facts: Facts): Run {
     throw new Error(`model defect: facts ended in non-terminal state "${trace.at(-1)}"`);
   }
   const { outcome, reason } = terminalMeta(machine, trace.at(-1)!);
-  return { outcome, reason, trace, seen: snapshot.context.seen, transitions };
+  return { outcome, reason, trace, seen: { ...snapshot.context.seen }, transitions };
 }
 
 export function predict(policy: Policy, facts: Facts): Prediction {
   const { outcome, reason, trace } = runModel(policy, facts);
-  return { outcome, reason, trace };
+  return { outcome, reason, trace: [...trace] };
 }
 
 const idCache = new WeakMap<AuthMachine, Map<unknown, string>>();
