@@ -95,7 +95,7 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
     observeMs: options.observeMs ?? 150,
     revokeWatchMs: 1500,
     // Timers of a loaded server fire late; a close this late still counts as on time.
-    expiryToleranceMs: 2000,
+    expiryToleranceMs: 1500,
   };
   const targetInfo = { kind: target.kind, description: target.description, url: target.url };
   emit({ type: 'run-started', target: target.description, seed: options.seed, policyDigest: policyDigest(policy), profile: policy.profile });

@@ -94,6 +94,7 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
       const chunks: Buffer[] = [];
       let size = 0;
       const record = () => {
+        if (done) return;
         evidence.response = {
           status: res.statusCode ?? 0,
           statusText: res.statusMessage ?? '',

@@ -130,7 +130,8 @@ const RULES: readonly Rule[] = [
       return null;
     },
   },
-  { id: 'skipped-check', match: (i, c) => skippedCheck(i, c.observed) },
+  // A refusal with the code of a later check (accepts have the specific rules below).
+  { id: 'skipped-check', match: (i, c) => (c.accepted ? null : skippedCheck(i, c.observed)) },
   {
     id: 'fake-token-403',
     match(i, c) {
@@ -170,6 +171,7 @@ const RULES: readonly Rule[] = [
       return c.observed !== i.prediction.outcome ? `Origin not checked: a ${c.defect === 'origin-null' ? 'null' : 'foreign'} Origin went on to be judged on its credential (${c.observed})` : null;
     },
   },
+  { id: 'skipped-check', match: (i, c) => skippedCheck(i, c.observed) },
   {
     id: 'no-revocation',
     match: (i, c) => (i.prediction.reason === 'session-user-revoked' && c.accepted ? 'session outlives revocation: no close 1008 after the user was deactivated' : null),
