@@ -33,7 +33,8 @@ export function variantOf(key: string): number {
 export async function executeCase(target: Target, ring: KeyRing, kase: Case, settings: DriveSettings, runId: string): Promise<Execution> {
   const { facts } = kase;
   const policy = target.policy;
-  const userId = await target.prepareUser(runId, facts.user, { stall: facts.latency === 'stalled' });
+  // A stall outlasts the client's deadline too, so a backend without one is seen hanging.
+  const userId = await target.prepareUser(runId, facts.user, { stall: facts.latency === 'stalled', stallMs: settings.deadlineMs + 2000 });
   const endpoint = new URL(target.url);
   const request = await forgeRequest(facts, policy, ring, endpoint.pathname + endpoint.search, userId, Date.now(), variantOf(kase.variantKey ?? kase.key));
   const plan: SessionPlan = {

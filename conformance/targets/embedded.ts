@@ -76,10 +76,10 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     policy,
     keys,
     capabilities: { stall: true, revoke: true, userKinds: ['active', 'missing', 'inactive', 'lacks-role'] },
-    async prepareUser(caseId, kind, { stall }) {
+    async prepareUser(caseId, kind, { stall, stallMs }) {
       const userId = `${prefix}-${caseId}`;
       if (kind !== 'missing') await seeder.insert([{ userId, ...ROWS[kind] }]);
-      if (stall) directory.stall(userId);
+      if (stall) directory.stall(userId, stallMs);
       return userId;
     },
     revokeUser: (userId) => seeder.deactivate(userId),

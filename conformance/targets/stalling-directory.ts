@@ -4,13 +4,14 @@
 import type { Directory, DirectoryUser } from '../../src/index.ts';
 
 export interface StallingDirectory extends Directory {
-  stall(userId: string): void;
+  /** Lookups of this user take `ms` (default: the directory's stall time). */
+  stall(userId: string, ms?: number): void;
   /** Answers every pending stalled lookup (at target shutdown). */
   releaseAll(): void;
 }
 
 export function stallingDirectory(inner: Directory, stallMs: number): StallingDirectory {
-  const stalled = new Set<string>();
+  const stalled = new Map<string, number>();
   const pending = new Set<NodeJS.Timeout>();
   return {
     lookup(userId) {
@@ -19,7 +20,7 @@ export function stallingDirectory(inner: Directory, stallMs: number): StallingDi
         const timer = setTimeout(() => {
           pending.delete(timer);
           inner.lookup(userId).then(resolve, reject);
-        }, stallMs);
+        }, stalled.get(userId) ?? stallMs);
         timer.unref();
         pending.add(timer);
       });
@@ -28,7 +29,7 @@ export function stallingDirectory(inner: Directory, stallMs: number): StallingDi
     ping: () => inner.ping(),
     // The shared store outlives one target; closing is the process's business.
     close: async () => {},
-    stall: (userId) => void stalled.add(userId),
+    stall: (userId, ms) => void stalled.set(userId, Math.max(ms ?? stallMs, stallMs)),
     releaseAll() {
       for (const t of pending) clearTimeout(t);
       pending.clear();

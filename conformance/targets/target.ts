@@ -28,8 +28,12 @@ export interface Target {
   readonly policy: Policy;
   readonly keys: SigningKeys;
   readonly capabilities: TargetCapabilities;
-  /** Puts a fresh subject in the state `kind` for one case; returns the id to use as `sub`. */
-  prepareUser(caseId: string, kind: UserKind, options: { stall: boolean }): Promise<string>;
+  /**
+   * Puts a fresh subject in the state `kind` for one case; returns the id to use as
+   * `sub`. With `stall`, that user's lookup must take at least `stallMs` (longer than
+   * both the target's deadline and the client's).
+   */
+  prepareUser(caseId: string, kind: UserKind, options: { stall: boolean; stallMs?: number }): Promise<string>;
   /** Deactivates or deletes the user while its socket is open. */
   revokeUser(userId: string): Promise<void>;
   /** Stops what the target started and removes what it seeded. */

@@ -96,14 +96,14 @@ export async function startUrlTarget(options: UrlTargetOptions): Promise<Target>
     ...base,
     description: `url ${endpoint} (users seeded in PostgreSQL${source.stallSql ? ', stall by SQL' : ''})`,
     capabilities: { stall: Boolean(source.stallSql), revoke: true, userKinds: ['active', 'missing', 'inactive', 'lacks-role'] },
-    async prepareUser(caseId, kind, { stall }) {
+    async prepareUser(caseId, kind, { stall, stallMs: wanted }) {
       const userId = `${prefix}-${caseId}`;
       if (kind !== 'missing') {
         const row = kind === 'active' ? [true, [role]] : kind === 'inactive' ? [false, [role]] : [true, ['viewer']];
         await pool.query(sql.insert, [userId, ...row]);
         seeded.add(userId);
       }
-      if (stall && source.stallSql) await pool.query(source.stallSql, [userId, stallMs]);
+      if (stall && source.stallSql) await pool.query(source.stallSql, [userId, Math.max(stallMs, wanted ?? 0)]);
       return userId;
     },
     async revokeUser(userId) {
