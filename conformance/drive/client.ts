@@ -19,6 +19,7 @@ export interface SessionPlan {
 
 const BODY_LIMIT = 4096;
 const CLOSE_WAIT_MS = 1000;
+const BODY_WAIT_MS = 1000;
 
 export function drive(url: string, request: ForgedRequest, plan: SessionPlan): Promise<Evidence> {
   const evidence = emptyEvidence(Date.now());
@@ -109,6 +110,8 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
         size += c.length;
       });
       res.on('end', record);
+      // A body that never ends still leaves its status line and headers as evidence.
+      later(BODY_WAIT_MS, record);
       res.on('error', record);
       res.on('close', record);
     });
