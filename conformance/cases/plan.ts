@@ -30,7 +30,8 @@ export interface CasePlan {
   all: Case[];
   /** Cases compared with twins, by key. */
   twinsOf: Map<string, Array<{ relation: RelationId; kase: Case }>>;
-  counts: { paths: number; fuzz: number; twins: number; notCovered: number };
+  /** `noiseVariants`: model paths again with a bypass header; `twins`: relation twins of fuzz cases. */
+  counts: { paths: number; noiseVariants: number; fuzz: number; twins: number; notCovered: number };
   /** The fuzz arbitrary (the shrinker replays its runs). */
   arbitrary: fc.Arbitrary<Facts>;
   /** Handshake placements the policy enables. */
@@ -62,6 +63,7 @@ export function planCases(policy: Policy, canonical: Facts, input: PlanInput, un
   const enabled = handshakePlacements(policy);
   const twinsOf = new Map<string, Array<{ relation: RelationId; kase: Case }>>();
   const twins: Case[] = [];
+  let noiseVariants = 0;
   if (input.relations) {
     // Noise invariance over the model paths: each handshake path again with one
     // bypass-looking header, so a "test fast path" is found without fuzzing luck.
@@ -72,6 +74,7 @@ export function planCases(policy: Policy, canonical: Facts, input: PlanInput, un
         if (!facts || blockedBy(facts, unavailable)) return;
         const noisy: Case = { key: `${path.key}+noise`, source: path.source, facts, prediction: predict(policy, facts), variantKey: path.key };
         twins.push(noisy);
+        noiseVariants += 1;
         twinsOf.set(noisy.key, [{ relation: 'noise-invariance', kase: path }]);
       });
     for (const kase of planned) {
@@ -86,7 +89,7 @@ export function planCases(policy: Policy, canonical: Facts, input: PlanInput, un
   return {
     all,
     twinsOf,
-    counts: { paths, fuzz, twins: twins.length, notCovered: all.filter((k) => blockedBy(k.facts, unavailable)).length },
+    counts: { paths, noiseVariants, fuzz, twins: twins.length - noiseVariants, notCovered: all.filter((k) => blockedBy(k.facts, unavailable)).length },
     arbitrary,
     enabled,
   };

@@ -5,7 +5,7 @@ import type { CaseResult, Divergence, PreflightReport, RunResult } from '../resu
 export type EngineEvent =
   | { type: 'run-started'; target: string; seed: number; policyDigest: string; profile: string }
   | { type: 'preflight'; preflight: PreflightReport }
-  | { type: 'cases-planned'; total: number; paths: number; fuzz: number; twins: number; notCovered: number }
+  | { type: 'cases-planned'; total: number; paths: number; noiseVariants: number; fuzz: number; twins: number; notCovered: number }
   | { type: 'case-finished'; result: CaseResult; done: number; total: number }
   | { type: 'rerun'; key: string; stability: 'deterministic' | 'flaky' }
   | { type: 'shrink-step'; key: string; steps: number; description: string }
