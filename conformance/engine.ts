@@ -12,7 +12,7 @@ import { describeFacts, isTimingDependent, type Facts } from './cases/facts-util
 import { KeyRing } from './cases/forge/token.ts';
 import { blockedBy, planCases, type CasePlan, type Unavailable } from './cases/plan.ts';
 import { observedOutcome } from './drive/evidence.ts';
-import { estimatedCost, executeCase, type DriveSettings } from './drive/execute.ts';
+import { estimatedCost, executeCase, userRequestFor, type DriveSettings } from './drive/execute.ts';
 import { runPool } from './drive/pool.ts';
 import { isDivergentRun, judgeInput, type CaseRun } from './judge/case-run.ts';
 import type { Finding } from './judge/context.ts';
@@ -116,8 +116,8 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
   const rejudge = (run: CaseRun, relationFindings: Finding[] = []) => {
     run.judgement = judge(judgeInput(policy, run.kase, run.exec!, settings), target.keys.fingerprint, relationFindings);
   };
-  const runCase = async (kase: Case): Promise<CaseRun> => {
-    const run: CaseRun = { kase, exec: await executeCase(target, ring, kase, settings, `${runNonce}-${++seq}`), judgement: null };
+  const runCase = async (kase: Case, userId?: string): Promise<CaseRun> => {
+    const run: CaseRun = { kase, exec: await executeCase(target, ring, kase, settings, `${runNonce}-${++seq}`, userId), judgement: null };
     rejudge(run);
     return run;
   };
@@ -147,9 +147,16 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
   let finished = 1;
   emit({ type: 'cases-planned', total, ...plan.counts });
   emit({ type: 'case-finished', result: toResult(canary, strict), done: finished, total });
+  // Subjects for every runnable case at once, when the target can (one round trip).
+  const prepared = new Map<string, string>();
+  if (target.prepareUsers) {
+    const runnable = plan.all.filter((k) => !blockedBy(k.facts, unavailable));
+    const ids = await target.prepareUsers(runnable.map((k) => userRequestFor(k, settings, `${runNonce}-${++seq}`)));
+    runnable.forEach((k, i) => prepared.set(k.key, ids[i]!));
+  }
   const runs = await runPool(plan.all, concurrency, costOf, async (kase): Promise<CaseRun> => {
     const blocked = blockedBy(kase.facts, unavailable);
-    const run: CaseRun = blocked ? { kase, exec: null, judgement: null, notCovered: blocked } : await runCase(kase);
+    const run: CaseRun = blocked ? { kase, exec: null, judgement: null, notCovered: blocked } : await runCase(kase, prepared.get(kase.key));
     emit({ type: 'case-finished', result: toResult(run, strict), done: ++finished, total });
     return run;
   });

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Case } from '../cases/case.ts';
 import { forgeRequest, type ForgedRequest } from '../cases/forge/request.ts';
 import type { KeyRing } from '../cases/forge/token.ts';
-import type { Target } from '../targets/target.ts';
+import type { Target, UserRequest } from '../targets/target.ts';
 import { drive, type SessionPlan } from './client.ts';
 import type { Evidence } from './evidence.ts';
 
@@ -30,11 +30,20 @@ export function variantOf(key: string): number {
   return createHash('sha256').update(key).digest().readUInt16BE(0);
 }
 
-export async function executeCase(target: Target, ring: KeyRing, kase: Case, settings: DriveSettings, runId: string): Promise<Execution> {
+/** What a case needs from the target's directory. */
+export function userRequestFor(kase: Case, settings: DriveSettings, caseId: string): UserRequest {
+  // A stall outlasts the client's deadline too, so a backend without one is seen hanging.
+  return { caseId, kind: kase.facts.user, stall: kase.facts.latency === 'stalled', stallMs: settings.deadlineMs + 2000 };
+}
+
+/** Runs one case; `userId` when its subject was prepared beforehand (Target.prepareUsers). */
+export async function executeCase(target: Target, ring: KeyRing, kase: Case, settings: DriveSettings, runId: string, userId?: string): Promise<Execution> {
   const { facts } = kase;
   const policy = target.policy;
-  // A stall outlasts the client's deadline too, so a backend without one is seen hanging.
-  const userId = await target.prepareUser(runId, facts.user, { stall: facts.latency === 'stalled', stallMs: settings.deadlineMs + 2000 });
+  if (userId === undefined) {
+    const r = userRequestFor(kase, settings, runId);
+    userId = await target.prepareUser(r.caseId, r.kind, r);
+  }
   const endpoint = new URL(target.url);
   const request = await forgeRequest(facts, policy, ring, endpoint.pathname + endpoint.search, userId, Date.now(), variantOf(kase.variantKey ?? kase.key));
   const plan: SessionPlan = {

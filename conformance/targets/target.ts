@@ -7,6 +7,14 @@ import type { SigningKeys } from '../keys.ts';
 
 export type UserKind = FactValue<'user'>;
 
+/** One subject to prepare (see Target.prepareUser). */
+export interface UserRequest {
+  caseId: string;
+  kind: UserKind;
+  stall: boolean;
+  stallMs?: number;
+}
+
 export interface TargetCapabilities {
   /** Can make one user's lookup slower than the handshake deadline, per case. */
   stall: boolean;
@@ -34,6 +42,8 @@ export interface Target {
    * both the target's deadline and the client's).
    */
   prepareUser(caseId: string, kind: UserKind, options: { stall: boolean; stallMs?: number }): Promise<string>;
+  /** Optional: prepares many subjects in one round trip, in order; the ids prepareUser would give. */
+  prepareUsers?(requests: readonly UserRequest[]): Promise<string[]>;
   /** Deactivates or deletes the user while its socket is open. */
   revokeUser(userId: string): Promise<void>;
   /** Stops what the target started and removes what it seeded. */
