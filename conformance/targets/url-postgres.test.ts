@@ -23,8 +23,17 @@ function findBin(name: string): string | null {
 const initdb = findBin('initdb');
 const pgCtl = findBin('pg_ctl');
 const asRoot = process.getuid?.() === 0;
-const available = initdb !== null && pgCtl !== null;
-if (!available) console.warn('\n*** SKIPPED: url target with PostgreSQL seeding — no initdb/pg_ctl on this machine ***\n');
+// PostgreSQL refuses to run as root: then it runs as the `postgres` user, if there is one.
+const postgresUser = (() => {
+  try {
+    execFileSync('id', ['postgres'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const available = initdb !== null && pgCtl !== null && (!asRoot || postgresUser);
+if (!available) console.warn('\n*** SKIPPED: url target with PostgreSQL seeding — no initdb/pg_ctl (or, as root, no postgres user) on this machine ***\n');
 
 const children: ChildProcess[] = [];
 let dataDir: string | null = null;
