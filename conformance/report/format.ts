@@ -48,6 +48,10 @@ function formatCompleted(r: CompletedRun, maxDivergences: number): string {
   }
   if (s.nonStrict && !r.strict) lines.push(`non-strict: ${s.nonStrict} cases missed a SHOULD (fail with --strict)`);
   if (s.vacuous) lines.push(`VACUOUS: ${s.vacuous} cases produced no wire evidence`);
+  if (!r.passed) {
+    const file = r.divergences.find((d) => d.counterexampleFile)?.counterexampleFile;
+    lines.push(`reproduce: the same cases with --seed ${r.seed}${file ? `; one case with: npx ws-auth-conformance replay ${file}` : ''}`);
+  }
   lines.push(r.passed ? 'result: PASS' : `result: FAIL (${r.divergences.length} divergences${s.vacuous ? `, ${s.vacuous} vacuous` : ''})`);
   return `${lines.join('\n')}\n`;
 }
