@@ -7,7 +7,10 @@ import pg from 'pg';
 import type { Policy } from '../../model/policy.ts';
 import { TargetError } from '../errors.ts';
 import type { SigningKeys } from '../keys.ts';
+import { runPool } from '../drive/pool.ts';
 import type { Target, UserKind } from './target.ts';
+
+const POOL_SIZE = 4;
 
 export const DEFAULT_SQL = {
   /** $1 user id, $2 is_active, $3 roles (text[]). */
@@ -75,7 +78,7 @@ export async function startUrlTarget(options: UrlTargetOptions): Promise<Target>
     };
   }
 
-  const pool = new pg.Pool({ connectionString: source.connectionString, max: 4 });
+  const pool = new pg.Pool({ connectionString: source.connectionString, max: POOL_SIZE });
   pool.on('error', () => {});
   try {
     await pool.query('SELECT 1');
@@ -92,20 +95,23 @@ export async function startUrlTarget(options: UrlTargetOptions): Promise<Target>
   const seeded = new Set<string>();
   const role = options.policy.requiredRole ?? 'member';
   const stallMs = options.policy.handshakeDeadlineMs * 3 + 2000;
+  const prepareUser = async (caseId: string, kind: UserKind, { stall, stallMs: wanted }: { stall: boolean; stallMs?: number }) => {
+    const userId = `${prefix}-${caseId}`;
+    if (kind !== 'missing') {
+      const row = kind === 'active' ? [true, [role]] : kind === 'inactive' ? [false, [role]] : [true, ['viewer']];
+      await pool.query(sql.insert, [userId, ...row]);
+      seeded.add(userId);
+    }
+    if (stall && source.stallSql) await pool.query(source.stallSql, [userId, Math.max(stallMs, wanted ?? 0)]);
+    return userId;
+  };
   return {
     ...base,
     description: `url ${endpoint} (users seeded in PostgreSQL${source.stallSql ? ', stall by SQL' : ''})`,
     capabilities: { stall: Boolean(source.stallSql), revoke: true, userKinds: ['active', 'missing', 'inactive', 'lacks-role'] },
-    async prepareUser(caseId, kind, { stall, stallMs: wanted }) {
-      const userId = `${prefix}-${caseId}`;
-      if (kind !== 'missing') {
-        const row = kind === 'active' ? [true, [role]] : kind === 'inactive' ? [false, [role]] : [true, ['viewer']];
-        await pool.query(sql.insert, [userId, ...row]);
-        seeded.add(userId);
-      }
-      if (stall && source.stallSql) await pool.query(source.stallSql, [userId, Math.max(stallMs, wanted ?? 0)]);
-      return userId;
-    },
+    prepareUser,
+    // The operator's SQL is per row: many rows go over the pool's connections side by side.
+    prepareUsers: (requests) => runPool(requests, POOL_SIZE, () => 0, (r) => prepareUser(r.caseId, r.kind, r)),
     async revokeUser(userId) {
       await pool.query(sql.deactivate, [userId]);
     },
