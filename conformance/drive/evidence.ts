@@ -39,7 +39,7 @@ export function emptyEvidence(startedAt: number): Evidence {
   };
 }
 
-/** What a client saw, as one of the model's outcomes where it is one, or a literal otherwise. */
+/** What a client saw, as one of the model's outcomes where it is one, or a literal otherwise (`http-500`, `close-1011`, `hang`). */
 export function observedOutcome(e: Evidence): string {
   if (!e.connect.ok) return 'no-connection';
   if (e.response) {
@@ -51,6 +51,9 @@ export function observedOutcome(e: Evidence): string {
     if (!e.close || e.close.by === 'client') return 'accept';
     return e.close.code === 1008 ? 'close-1008' : `close-${e.close.code}`;
   }
-  if (e.released || e.hung) return 'timeout';
+  // Released by the target's deadline: the model's timeout. Still open at the client's
+  // deadline: a hang, which no policy allows.
+  if (e.released) return 'timeout';
+  if (e.hung) return 'hang';
   return 'no-evidence';
 }
