@@ -25,6 +25,7 @@ import { buildCounterexample, counterexampleFileName, writeCounterexample } from
 import type { CaseResult, CompletedRun, Divergence, PreflightReport, RunResult } from './result.ts';
 import { shrinkDivergences, type ShrinkBudget, type Shrunk } from './shrink/divergences.ts';
 import { unavailableFacts, type Target } from './targets/target.ts';
+import { DEFAULT_CONCURRENCY } from './config/resolve.ts';
 
 export interface RunOptions {
   /** A started target, or a function starting one (then the engine also closes it). */
@@ -64,7 +65,6 @@ export interface RunOptions {
 }
 
 const DEFAULT_SHRINK: ShrinkBudget = { maxCases: 4, maxRunsPerCase: 60, maxMs: 5000 };
-const DEFAULT_CONCURRENCY = 32;
 
 export async function runConformance(options: RunOptions, reporter?: Reporter): Promise<RunResult> {
   const emit = (e: EngineEvent) => reporter?.onEvent(e);

@@ -12,6 +12,7 @@ import { predict } from '../../model/oracle.ts';
 import { forgeRequest } from '../cases/forge/request.ts';
 import { KeyRing } from '../cases/forge/token.ts';
 import type { Case } from '../cases/case.ts';
+import { DEFAULT_CONCURRENCY } from '../config/resolve.ts';
 import { runConformance, type RunOptions } from '../engine.ts';
 import type { Reporter } from '../report/events.ts';
 import { closeSharedDirectory, startEmbeddedTarget } from '../targets/embedded.ts';
@@ -22,7 +23,7 @@ const { values } = parseArgs({
     handshakes: { type: 'string', default: '3000' },
     cases: { type: 'string', default: '3000' },
     timeouts: { type: 'string', default: '50' },
-    concurrency: { type: 'string', default: '64' },
+    concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
     seed: { type: 'string', default: '7' },
   },
 });
