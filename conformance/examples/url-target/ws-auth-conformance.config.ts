@@ -4,7 +4,7 @@
 //   WSAC_SECRET=... npx ws-auth-conformance serve --secret-env WSAC_SECRET \
 //       --policy policy.json --users users.json --port 8080
 //   WSAC_SECRET=... npx ws-auth-conformance run --config ws-auth-conformance.config.ts
-import { defineConfig } from '../../config/schema.ts';
+import { defineConfig } from 'ws-auth-conformance';
 
 export default defineConfig({
   target: {
