@@ -4,6 +4,7 @@
 // overriding `backend` (and, if its schema differs, `seeding`).
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_STALL_MS } from './stall-sql.ts';
+import { USERS_TABLE_SQL } from '../src/directory/schema.ts';
 
 /** How to know the backend is ready. */
 export type BackendWait =
@@ -97,15 +98,6 @@ const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export const SECRET_ENV = 'WSAC_JWT_SECRET';
 
-const USERS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS users (
-  user_id    text PRIMARY KEY,
-  email      text,
-  name       text,
-  is_active  boolean NOT NULL DEFAULT true,
-  roles      text[] NOT NULL DEFAULT '{}',
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
-)`;
 
 /** The backend role owns the users table, so the reference backend's own schema step (trigger, function) succeeds. */
 export function defaultSetupSql(role: string): string {

@@ -1,9 +1,8 @@
 // report.json: the run as one JSON document with a documented, versioned schema
 // (docs/report-schema.md). Fields are only ever added within a schema version.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { exitCodeOf, type RunResult } from '../result.ts';
 import type { Reporter } from './events.ts';
+import { fileReporter } from './file-reporter.ts';
 
 export const REPORT_SCHEMA = 'ws-auth-conformance/report@1';
 
@@ -47,15 +46,5 @@ export function reportDocument(result: RunResult, startedAt: string): Record<str
 
 export function jsonReporter(dir: string): Reporter {
   const startedAt = new Date().toISOString();
-  let result: RunResult | null = null;
-  return {
-    onEvent(e) {
-      if (e.type === 'run-finished') result = e.result;
-    },
-    async flush() {
-      if (!result) return;
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'report.json'), `${JSON.stringify(reportDocument(result, startedAt), null, 2)}\n`);
-    },
-  };
+  return fileReporter(dir, 'report.json', (result) => `${JSON.stringify(reportDocument(result, startedAt), null, 2)}\n`);
 }

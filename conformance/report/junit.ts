@@ -1,9 +1,8 @@
 // junit.xml: one testcase per case (twins included), a failure per divergence, a
 // skipped entry per case the target could not run. CI systems render this natively.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CaseResult, RunResult } from '../result.ts';
 import type { Reporter } from './events.ts';
+import { fileReporter } from './file-reporter.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -39,15 +38,5 @@ export function junitXml(result: RunResult): string {
 }
 
 export function junitReporter(dir: string): Reporter {
-  let result: RunResult | null = null;
-  return {
-    onEvent(e) {
-      if (e.type === 'run-finished') result = e.result;
-    },
-    async flush() {
-      if (!result) return;
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'junit.xml'), junitXml(result));
-    },
-  };
+  return fileReporter(dir, 'junit.xml', junitXml);
 }

@@ -4,12 +4,8 @@ import type { DirectoryUser, SqlClient, UserChange } from './directory.ts';
 
 export const CHANGE_CHANNEL = 'ws_auth_user_changes';
 
-// Run as one simple-protocol batch; the advisory lock keeps concurrent starters
-// against one server from racing on CREATE OR REPLACE.
-export const SCHEMA_SQL = `
-BEGIN;
-SELECT pg_advisory_xact_lock(734095133);
-CREATE TABLE IF NOT EXISTS users (
+/** The users table of the contract (issue 3); the container setup creates it too. */
+export const USERS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS users (
   user_id    text PRIMARY KEY,
   email      text,
   name       text,
@@ -17,7 +13,14 @@ CREATE TABLE IF NOT EXISTS users (
   roles      text[] NOT NULL DEFAULT '{}',
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
-);
+)`;
+
+// Run as one simple-protocol batch; the advisory lock keeps concurrent starters
+// against one server from racing on CREATE OR REPLACE.
+export const SCHEMA_SQL = `
+BEGIN;
+SELECT pg_advisory_xact_lock(734095133);
+${USERS_TABLE_SQL};
 CREATE OR REPLACE FUNCTION ws_auth_notify_user_change() RETURNS trigger AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
