@@ -1,15 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadPolicyFile } from '../policy-file.ts';
 import { profilePolicy, resolvePolicy } from '../policy.ts';
 import { decisionTable } from './decision-table.ts';
 import { DEFAULT_DIAGRAM_DIR, renderDiagrams } from './write.ts';
 
 describe('diagrams', () => {
-  it('committed docs/model matches what the model generates (run `npm run diagram` after changing the model)', async () => {
-    const files = await renderDiagrams(profilePolicy('default'));
+  it.each([
+    ['default profile', DEFAULT_DIAGRAM_DIR, async () => profilePolicy('default')],
+    ['first-message variant', join(DEFAULT_DIAGRAM_DIR, 'first-message'), () => loadPolicyFile(join(DEFAULT_DIAGRAM_DIR, 'first-message', 'policy.json'))],
+  ])('committed docs for the %s match what the model generates (run `npm run diagram` after changing the model)', async (_name, dir, policy) => {
+    const files = await renderDiagrams(await policy());
     for (const [name, content] of Object.entries(files)) {
-      expect(await readFile(join(DEFAULT_DIAGRAM_DIR, name), 'utf8'), name).toBe(content);
+      expect(await readFile(join(dir, name), 'utf8'), name).toBe(content);
     }
   });
 
