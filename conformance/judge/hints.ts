@@ -134,7 +134,7 @@ const RULES: readonly Rule[] = [
   { id: 'skipped-check', match: (i, c) => (c.accepted ? null : skippedCheck(i, c.observed)) },
   {
     id: 'fake-token-403',
-    match(i, c) {
+    match(_i, c) {
       return c.defect === 'token-malformed' && c.observed === 'reject-403'
         ? 'a non-JWT string is treated as the token of an unknown user (403 where the malformed token is a 401)'
         : null;
