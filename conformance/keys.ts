@@ -19,8 +19,9 @@ export interface SigningKeys {
   fingerprint: string;
 }
 
-export function fingerprintBytes(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+/** What output carries instead of a key or token: leading hex digits of its SHA-256. */
+export function fingerprintBytes(bytes: Uint8Array | string, hexDigits = 16): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, hexDigits);
 }
 
 export function keysFromSecret(secret: Uint8Array, alg: Algorithm = 'HS256', kid?: string): SigningKeys {

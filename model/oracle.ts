@@ -23,7 +23,7 @@ export function leafId(value: StateValue): string {
   return leafId(child);
 }
 
-export function terminalMeta(machine: AuthMachine, stateId: string): TerminalMeta {
+function terminalMeta(machine: AuthMachine, stateId: string): TerminalMeta {
   const meta = machine.getStateNodeById(stateId).meta as TerminalMeta | undefined;
   if (!meta) throw new Error(`state "${stateId}" is not terminal`);
   return meta;

@@ -2,7 +2,7 @@
 // The machine, the diagrams and the path generator are all built from this table,
 // specialised to a policy: a check the target does not make has no stage, so every
 // state and transition of the resulting machine is one the target must exhibit.
-import { FACT_VALUES, type FactName } from './facts.ts';
+import type { FactName } from './facts.ts';
 import type { EventType } from './events.ts';
 import { PLACEMENTS, usesSymmetricKey, type Policy } from './policy.ts';
 import type { Reason } from './reasons.ts';
@@ -255,16 +255,4 @@ function claimStage(claim: 'iss' | 'aud' | 'typ', next: string, mismatch: Reason
     afterAccept: 'credential',
     branches: [reject(mismatch, { [claim]: ['wrong'] }, 'wrong'), reject(missing, { [claim]: ['missing'] }, 'missing'), { to: next, label: 'expected' }],
   };
-}
-
-/** Whether a branch's condition is well-formed: every value exists in the fact's vocabulary. */
-export function conditionValues(condition: Condition): Array<[FactName, string]> {
-  return Object.entries(condition).flatMap(([fact, values]) =>
-    (values ?? []).map((v): [FactName, string] => {
-      if (!(FACT_VALUES[fact as FactName] as readonly string[]).includes(v)) {
-        throw new Error(`stage condition names unknown value ${fact}=${v}`);
-      }
-      return [fact as FactName, v];
-    }),
-  );
 }

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { CANONICAL_FACTS, type Facts } from '../../model/facts.ts';
 import { predict } from '../../model/oracle.ts';
 import { forgeRequest } from '../cases/forge/request.ts';
+import { runPool } from '../drive/pool.ts';
 import { KeyRing } from '../cases/forge/token.ts';
 import type { Case } from '../cases/case.ts';
 import { DEFAULT_CONCURRENCY } from '../config/resolve.ts';
@@ -34,14 +35,9 @@ const CONCURRENCY = Number(values.concurrency);
 const SEED = Number(values.seed);
 
 /** Runs `n` tasks with at most `width` in flight; returns elapsed ms. */
-async function timed(n: number, width: number, task: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
+async function timed(n: number, width: number, task: () => Promise<void>): Promise<number> {
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(width, n) }, async () => {
-      while (next < n) await task(next++);
-    }),
-  );
+  await runPool(Array.from({ length: n }), width, () => 0, task);
   return performance.now() - started;
 }
 

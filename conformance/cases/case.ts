@@ -1,6 +1,6 @@
 // A case: facts chosen first, the model's prediction for them, and where they came from.
-import { CANONICAL_FACTS, PLACEMENTS_IN_ORDER, type Facts } from './facts-util.ts';
-import type { Policy } from '../../model/policy.ts';
+import { CANONICAL_FACTS, type Facts } from './facts-util.ts';
+import { PLACEMENTS, type Policy } from '../../model/policy.ts';
 import type { Prediction } from '../../model/oracle.ts';
 
 export type RelationId = 'noise-invariance' | 'placement-equivalence';
@@ -28,6 +28,7 @@ export interface Case {
 /** The canonical valid case under a policy: the model's canonical facts, in an enabled placement. */
 export function canonicalFacts(policy: Policy): Facts {
   if (policy.placements[CANONICAL_FACTS.placement as keyof Policy['placements']]) return CANONICAL_FACTS;
-  const placement = PLACEMENTS_IN_ORDER.find((p) => policy.placements[p]) ?? CANONICAL_FACTS.placement;
+  // Handshake placements come first in PLACEMENTS: the order used when the canonical one is disabled.
+  const placement = PLACEMENTS.find((p) => policy.placements[p]) ?? CANONICAL_FACTS.placement;
   return { ...CANONICAL_FACTS, placement };
 }

@@ -1,11 +1,7 @@
 // Small helpers over the model's facts used throughout the engine.
 import { CANONICAL_FACTS, FACT_NAMES, NO_NOISE, type FactName, type Facts, type Noise } from '../../model/facts.ts';
-import { PLACEMENTS, type Placement } from '../../model/policy.ts';
 
 export { CANONICAL_FACTS, FACT_NAMES, NO_NOISE, type FactName, type Facts, type Noise };
-
-/** Handshake placements first: the order used when the canonical one is disabled. */
-export const PLACEMENTS_IN_ORDER: readonly Placement[] = PLACEMENTS;
 
 /** Facts that differ from the canonical valid case (the "defects plus choices" of a case). */
 export function deviations(facts: Facts, canonical: Facts = CANONICAL_FACTS): FactName[] {

@@ -2,6 +2,7 @@
 // failures, measured, not assumed.
 import { MUTANT_IDS, isMutantId, type MutantId } from '../../src/index.ts';
 import { DEFAULT_CONCURRENCY } from '../config/resolve.ts';
+import { runPool } from '../drive/pool.ts';
 import { scoreMutant, type MutantScore } from '../mutation/score.ts';
 import { closeSharedDirectory } from '../targets/embedded.ts';
 import { integerFlag, parseFlags } from './args.ts';
@@ -41,19 +42,15 @@ Options:
       concurrency: integerFlag(values.concurrency, 'concurrency', DEFAULT_CONCURRENCY, 1),
     };
     const parallel = integerFlag(values.parallel, 'parallel', DEFAULT_PARALLEL, 1);
-    const scores: MutantScore[] = new Array(ids.length);
-    let next = 0;
     let done = 0;
-    // Mutant runs mostly wait on timers (deadlines, session expiry): a few at once keep both cores busy.
-    const worker = async () => {
-      while (next < ids.length) {
-        const i = next++;
-        scores[i] = await scoreMutant(ids[i]!, options);
-        if (!values.json) process.stderr.write(`[${++done}/${ids.length}] ${ids[i]}: ${scores[i]!.killed ? 'killed' : 'survived'}\n`);
-      }
-    };
+    let scores: MutantScore[];
     try {
-      await Promise.all(Array.from({ length: Math.min(parallel, ids.length) }, worker));
+      // Mutant runs mostly wait on timers (deadlines, session expiry): a few at once keep both cores busy.
+      scores = await runPool(ids, parallel, () => 0, async (id) => {
+        const score = await scoreMutant(id, options);
+        if (!values.json) process.stderr.write(`[${++done}/${ids.length}] ${id}: ${score.killed ? 'killed' : 'survived'}\n`);
+        return score;
+      });
     } finally {
       await closeSharedDirectory();
     }

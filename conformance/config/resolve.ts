@@ -5,25 +5,20 @@ import { loadPolicyFile } from '../../model/policy-file.ts';
 import { PROFILES, resolvePolicy, type Policy, type PolicyInput, type ProfileName } from '../../model/policy.ts';
 import { ConfigError } from '../errors.ts';
 import { loadConfig } from './load.ts';
-import type { ResolvedConfig, TargetConfig } from './schema.ts';
+import type { ResolvedConfig, RunSettings, TargetConfig } from './schema.ts';
 
 export const DEFAULT_RUNS = 200;
 // Accepted sockets are watched for the observe window (150 ms): enough cases in flight keep
 // that wait from capping throughput (npm run bench measures it).
 export const DEFAULT_CONCURRENCY = 64;
 
-export interface RunFlags {
+/** Flags of `run`: the run settings of a config file, plus what the run points at. */
+export interface RunFlags extends RunSettings {
   config?: string;
   target?: string;
   policy?: string;
   profile?: string;
   mutant?: string;
-  seed?: number;
-  runs?: number;
-  concurrency?: number;
-  deadlineMs?: number;
-  observeMs?: number;
-  strict?: boolean;
 }
 
 export async function resolveConfig(flags: RunFlags, cwd = process.cwd()): Promise<ResolvedConfig> {

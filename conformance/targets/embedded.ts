@@ -83,17 +83,9 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
       return userId;
     },
     async prepareUsers(requests) {
-      // One INSERT per user state for the whole run, instead of one per case.
+      // One INSERT for the whole run, instead of one per case.
       const ids = requests.map((r) => `${prefix}-${r.caseId}`);
-      for (const kind of ['active', 'inactive', 'lacks-role'] as const) {
-        const group = ids.filter((_, i) => requests[i]!.kind === kind);
-        if (group.length === 0) continue;
-        await store.sql.query(
-          `INSERT INTO users (user_id, is_active, roles) SELECT id, $2, $3 FROM unnest($1::text[]) AS id
-           ON CONFLICT (user_id) DO UPDATE SET is_active = EXCLUDED.is_active, roles = EXCLUDED.roles, updated_at = now()`,
-          [group, ROWS[kind].isActive, ROWS[kind].roles],
-        );
-      }
+      await seeder.insert(requests.flatMap((r, i) => (r.kind === 'missing' ? [] : [{ userId: ids[i]!, ...ROWS[r.kind] }])));
       requests.forEach((r, i) => r.stall && directory.stall(ids[i]!, r.stallMs));
       return ids;
     },

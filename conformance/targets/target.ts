@@ -4,6 +4,7 @@
 import type { FactName, FactValue } from '../../model/facts.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { SigningKeys } from '../keys.ts';
+import { MIN_SKEW_FOR_WITHIN_SKEW } from '../cases/forge/claims.ts';
 
 export type UserKind = FactValue<'user'>;
 
@@ -59,7 +60,7 @@ export function unavailableFacts(target: Target): Partial<{ [K in FactName]: Arr
   const missingKinds = (['active', 'missing', 'inactive', 'lacks-role'] as const).filter((k) => !kinds.includes(k));
   if (missingKinds.length) out.user = [...missingKinds];
   // exp within skew needs 2 s from both boundaries (fuzz-catalogue.md timing margins).
-  if (target.policy.clockSkewSeconds < 4) out.exp = ['within-skew'];
+  if (target.policy.clockSkewSeconds < MIN_SKEW_FOR_WITHIN_SKEW) out.exp = ['within-skew'];
   return out;
 }
 
@@ -68,6 +69,6 @@ export function unavailableReason(fact: FactName, value: string): string {
   if (fact === 'latency') return 'the target cannot stall its user lookup';
   if (fact === 'session') return 'the target cannot revoke a user while a socket is open';
   if (fact === 'user') return `the target has no user in state "${value}"`;
-  if (fact === 'exp') return 'the clock skew is under 4 s, so "exp within skew" cannot keep a 2 s margin';
+  if (fact === 'exp') return `the clock skew is under ${MIN_SKEW_FOR_WITHIN_SKEW} s, so "exp within skew" cannot keep a 2 s margin`;
   return 'not supported by the target';
 }

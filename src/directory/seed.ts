@@ -49,7 +49,7 @@ export function normaliseSeed(row: unknown, where = 'user'): NormalisedSeed {
 }
 
 export interface UserSeeder {
-  /** Inserts or replaces users. */
+  /** Inserts or replaces users, in one statement however many. */
   insert(users: UserSeed[]): Promise<void>;
   deactivate(userId: string): Promise<void>;
   activate(userId: string): Promise<void>;
@@ -66,14 +66,16 @@ export function userSeeder(sql: SqlClient): UserSeeder {
   return {
     async insert(users) {
       const rows = users.map((u, i) => normaliseSeed(u, `users[${i}]`));
-      for (const u of rows) {
-        await sql.query(
-          `INSERT INTO users (user_id, email, name, is_active, roles) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name,
-             is_active = EXCLUDED.is_active, roles = EXCLUDED.roles, updated_at = now()`,
-          [u.userId, u.email, u.name, u.isActive, u.roles],
-        );
-      }
+      if (rows.length === 0) return;
+      // One JSON parameter: a whole run's users cost one round trip (PGlite runs queries one at a time).
+      await sql.query(
+        `INSERT INTO users (user_id, email, name, is_active, roles)
+         SELECT u."userId", u.email, u.name, u."isActive", ARRAY(SELECT jsonb_array_elements_text(u.roles))
+         FROM jsonb_to_recordset($1::jsonb) AS u("userId" text, email text, name text, "isActive" boolean, roles jsonb)
+         ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name,
+           is_active = EXCLUDED.is_active, roles = EXCLUDED.roles, updated_at = now()`,
+        [JSON.stringify(rows)],
+      );
     },
     deactivate: (userId) => update('UPDATE users SET is_active = false, updated_at = now() WHERE user_id = $1', [userId]),
     activate: (userId) => update('UPDATE users SET is_active = true, updated_at = now() WHERE user_id = $1', [userId]),

@@ -1,7 +1,7 @@
 // Facts -> the concrete request: where the token goes (placement, scheme), the Origin,
 // then the noise. The result is everything the driver sends, plus what a report may
 // say about the token (header, claims, signature fingerprint) without the token itself.
-import { createHash } from 'node:crypto';
+import { fingerprintBytes } from '../../keys.ts';
 import type { Policy } from '../../../model/policy.ts';
 import type { Facts } from '../facts-util.ts';
 import { applyHeaderNoise } from '../noise.ts';
@@ -112,11 +112,11 @@ function schemeWord(scheme: Facts['scheme'], variant: number): string {
 export function signatureFingerprint(token: string): string {
   const parts = token.split('.');
   const material = parts.length === 3 && parts[2] ? parts[2] : token;
-  return createHash('sha256').update(material).digest('hex').slice(0, 16);
+  return fingerprintBytes(material);
 }
 
 /** `Bearer <redacted sha256:abcd…>` style replacement of the token wherever it appears. */
 export function redact(text: string, token: string | null): string {
   if (!token) return text;
-  return text.split(token).join(`<token sha256:${createHash('sha256').update(token).digest('hex').slice(0, 12)}>`);
+  return text.split(token).join(`<token sha256:${fingerprintBytes(token, 12)}>`);
 }
