@@ -1,5 +1,6 @@
 // The decision table architects review: reason -> outcome for each profile, and for the
 // target's own contract when it overrides any mapping.
+import { BROWSER_PLACEMENTS, browserCollapses, browserView, describeBrowserView } from '../browser.ts';
 import { outcomeOf } from '../machine.ts';
 import { profilePolicy, PROFILES, type Policy } from '../policy.ts';
 import { NO_TOKEN_REASONS, REASON_DESCRIPTIONS, REASONS, type Reason } from '../reasons.ts';
@@ -22,14 +23,18 @@ export function decisionTable(policy: Policy): string {
     for (const b of stage.branches) stageOf.set(b.to, stage.title);
     for (const extra of stage.alsoOn ?? []) stageOf.set(extra.to, stage.title);
   }
-  const header = ['reason', 'decided at', 'meaning', ...PROFILES, ...(own ? ['this target'] : [])];
+  const header = ['reason', 'decided at', 'meaning', ...PROFILES, ...(own ? ['this target'] : []), 'a browser page sees'];
   const rows = REASONS.map((reason: Reason) => [
     `\`${reason}\``,
     stageOf.get(reason) ?? (reason.startsWith('auth-') ? 'first-message auth' : '-'),
     REASON_DESCRIPTIONS[reason],
     ...profiles.map((p) => WIRE[outcomeOf(p, reason)]!),
     ...(own ? [WIRE[outcomeOf(policy, reason)]!] : []),
+    describeBrowserView(browserView(outcomeOf(policy, reason), null, reason)),
   ]);
+  const collapses = browserCollapses(policy)
+    .map((c) => `- ${c.outcomes.map((o) => `\`${o}\``).join(', ')} all look like \`${c.view}\` (${c.reasons} reasons)`)
+    .join('\n');
   const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
   return `# Decision table
 
@@ -44,6 +49,15 @@ A 401 carries \`WWW-Authenticate: Bearer\`, with \`error="invalid_token"\` unles
 was presented (${NO_TOKEN_REASONS.map((r) => `\`${r}\``).join(', ')}; RFC 6750 3.1).
 Reasons after the upgrade (\`auth-*\`, \`session-*\`) apply when the target enables
 first-message auth or keeps a session open.
+
+The last column is what a web page's \`WebSocket\` observes (events, \`CloseEvent.code\`,
+\`reason\`, \`wasClean\`): the browser hides the HTTP answer, so these outcomes collapse
+into one for a page:
+
+${collapses}
+
+A page can put its credential only in ${BROWSER_PLACEMENTS.map((p) => `\`${p}\``).join(', ')}; it cannot set an
+Authorization header.
 
 ${table}
 `;

@@ -30,10 +30,11 @@ describe('diagrams', () => {
 
   it('the decision table shows each profile, and the target column only when it overrides', () => {
     const plain = decisionTable(profilePolicy('default'));
-    expect(plain).toMatch(/\| `user-unknown` \| User state \| [^|]+ \| 403 \| 401 \|\n/);
+    expect(plain).toMatch(/\| `user-unknown` \| User state \| [^|]+ \| 403 \| 401 \| error, close 1006 \(not clean\) \|\n/);
+    expect(plain).toMatch(/\| `session-token-expired` \|.*\| open, close 1008 "session-token-expired" \(clean\) \|\n/);
     expect(plain).not.toContain('this target');
     const own = decisionTable(resolvePolicy({ outcomes: { 'user-inactive': 'reject-401' } }));
     expect(own).toContain('this target');
-    expect(own).toMatch(/\| `user-inactive` \| User state \| [^|]+ \| 403 \| 403 \| 401 \|\n/);
+    expect(own).toMatch(/\| `user-inactive` \| User state \| [^|]+ \| 403 \| 403 \| 401 \| error, close 1006 \(not clean\) \|\n/);
   });
 });
