@@ -44,7 +44,7 @@ default profile, all model paths plus ${DEFAULT_RUNS} fuzz cases.
 Options:
   --target T            embedded (default) | url=ws://HOST:PORT/PATH | container[=IMAGE];
                         url needs keys and users from a config file
-  --config FILE         ws-auth-conformance.config.ts or .json (default: that name in
+  --config FILE         ws-auth-conformance.config.ts, .mjs or .json (default: that name in
                         the current directory, if present)
   --policy FILE         the target's auth contract as JSON (fields over its profile)
   --profile NAME        default | rfc-strict (when no policy file is given)

@@ -1,5 +1,6 @@
 // Config files and flags: flags override the file, and a bad config names the field
 // and the fix.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,43 @@ describe('config', () => {
     const c = await resolveConfig({ runs: 3 }, dir);
     expect(c).toMatchObject({ seed: 5, runs: 3, policyGiven: true, quickTiming: false });
     expect(c.policy.clockSkewSeconds).toBe(6);
+  });
+
+  it('a .ts config beside a CommonJS package.json loads; `ws-auth-conformance` resolves to the running package, relative .ts imports are followed', async () => {
+    const dir = await withConfig('package.json', JSON.stringify({ name: 'someone-elses-app', type: 'commonjs' }));
+    await writeFile(join(dir, 'skew.ts'), 'export const skew: number = 7;\n');
+    await writeFile(
+      join(dir, 'ws-auth-conformance.config.ts'),
+      `import { defineConfig } from 'ws-auth-conformance';\nimport { skew } from './skew';\nexport default defineConfig({ policy: { clockSkewSeconds: skew }, run: { seed: 9 } });\n`,
+    );
+    const c = await resolveConfig({}, dir);
+    expect(c.seed).toBe(9);
+    expect(c.policy.clockSkewSeconds).toBe(7);
+  });
+
+  it('a .mjs config in a directory without any package.json loads, its relative paths taken from its own directory', async () => {
+    const dir = await withConfig('policy.json', JSON.stringify({ clockSkewSeconds: 8 }));
+    await writeFile(join(dir, 'ws-auth-conformance.config.mjs'), `import { defineConfig } from 'ws-auth-conformance';\nexport default defineConfig({ policy: 'policy.json', run: { runs: 4 } });\n`);
+    const elsewhere = await mkdtemp(join(tmpdir(), 'wsac-elsewhere-'));
+    const c = await resolveConfig({ config: join(dir, 'ws-auth-conformance.config.mjs') }, elsewhere);
+    expect(c).toMatchObject({ runs: 4, baseDir: dir });
+    expect(c.policy.clockSkewSeconds).toBe(8);
+  });
+
+  it('a config that does not compile names the file and the line', async () => {
+    const dir = await withConfig('ws-auth-conformance.config.ts', 'export default {\n  run: { seed: 1 ,, }\n};\n');
+    await expect(resolveConfig({}, dir)).rejects.toThrow(/ws-auth-conformance\.config\.ts: cannot load .*:2:/);
+  });
+
+  it('the CLI loads a .ts config from a directory with a CommonJS package.json and no node_modules', async () => {
+    const dir = await withConfig('package.json', JSON.stringify({ name: 'someone-elses-app' }));
+    const target = { kind: 'url', url: 'ws://127.0.0.1:9/ws', keys: { secretEnv: 'WSAC_CONFIG_TEST_SECRET' }, users: { fixed: { active: 'alice' } } };
+    await writeFile(join(dir, 'ws-auth-conformance.config.ts'), `import { defineConfig } from 'ws-auth-conformance';\nexport default defineConfig({ target: ${JSON.stringify(target)} as const });\n`);
+    const bin = join(import.meta.dirname, '..', 'cli', 'bin.mjs');
+    const r = spawnSync(process.execPath, [bin, 'run', '--quiet'], { cwd: dir, env: { ...process.env, WSAC_CONFIG_TEST_SECRET: 'x'.repeat(32) }, encoding: 'utf8' });
+    // Loaded: the run got as far as the target (port 9 is not listening).
+    expect(r.stdout + r.stderr).toContain('target unreachable');
+    expect(r.status).toBe(2);
   });
 
   it('an unknown field is named, with the known ones', async () => {

@@ -2,11 +2,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.ts';
+import { importConfigModule } from './import-config.ts';
 import type { ConformanceConfig } from './schema.ts';
 
-export const CONFIG_FILES = ['ws-auth-conformance.config.ts', 'ws-auth-conformance.config.json'];
+/** Looked for in the working directory, in this order. */
+export const CONFIG_FILES = ['ts', 'mts', 'mjs', 'js', 'json'].map((ext) => `ws-auth-conformance.config.${ext}`);
 
 export interface LoadedConfig {
   config: ConformanceConfig;
@@ -17,7 +18,7 @@ export interface LoadedConfig {
 export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
   const path = file !== undefined ? resolve(cwd, file) : CONFIG_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f));
   if (path === undefined) return { config: {}, file: null, baseDir: cwd };
-  if (!existsSync(path)) throw new ConfigError('--config', `no file at ${path}`, 'give the path of a .ts or .json config');
+  if (!existsSync(path)) throw new ConfigError('--config', `no file at ${path}`, 'give the path of a .ts, .mjs or .json config');
   let raw: unknown;
   if (path.endsWith('.json')) {
     try {
@@ -27,8 +28,7 @@ export async function loadConfig(file: string | undefined, cwd = process.cwd()):
     }
   } else {
     try {
-      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
-      raw = mod.default;
+      raw = await importConfigModule(path);
     } catch (error) {
       throw new ConfigError(path, `cannot load (${(error as Error).message})`, 'export default defineConfig({...}) from it');
     }
