@@ -1,7 +1,7 @@
 // A case: facts chosen first, the model's prediction for them, and where they came from.
 import { CANONICAL_FACTS, type Facts } from './facts-util.ts';
 import { PLACEMENTS, type Policy } from '../../model/policy.ts';
-import type { Prediction } from '../../model/oracle.ts';
+import { predict, type Prediction } from '../../model/oracle.ts';
 
 export type RelationId = 'noise-invariance' | 'placement-equivalence';
 
@@ -10,7 +10,8 @@ export type CaseSource =
   | { kind: 'path'; pathId: string }
   | { kind: 'fuzz'; seed: number; path: string }
   | { kind: 'twin'; of: string; relation: RelationId }
-  | { kind: 'replay'; file: string };
+  | { kind: 'replay'; file: string }
+  | { kind: 'custom'; name: string };
 
 export interface Case {
   /** Stable name within a run: `canary`, `path:<id>`, `fuzz:<n>`, `<key>~<relation>`. */
@@ -31,4 +32,12 @@ export function canonicalFacts(policy: Policy): Facts {
   // Handshake placements come first in PLACEMENTS: the order used when the canonical one is disabled.
   const placement = PLACEMENTS.find((p) => policy.placements[p]) ?? CANONICAL_FACTS.placement;
   return { ...CANONICAL_FACTS, placement };
+}
+
+/**
+ * A case of the caller's own facts (a user's test suite: `{ ...CANONICAL_FACTS, token: 'expired' }`),
+ * predicted by the model under the policy; run it with `runConformance({ cases: [...] })`.
+ */
+export function customCase(policy: Policy, name: string, facts: Facts): Case {
+  return { key: `custom:${name}`, source: { kind: 'custom', name }, facts, prediction: predict(policy, facts) };
 }

@@ -1,4 +1,5 @@
 import type { Command } from './command.ts';
+import { packageVersion } from './version.ts';
 
 // Lazy imports keep `--help` fast and let each command load only what it needs.
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
@@ -21,9 +22,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(
       `ws-auth-conformance: model-based conformance tests for WebSocket handshake authentication\n\n` +
         `Usage: ws-auth-conformance <command> [options]\n\nCommands:\n${lines.join('\n')}\n\n` +
-        `Run "ws-auth-conformance <command> --help" for a command's options.\n`,
+        `Run "ws-auth-conformance <command> --help" for a command's options; --version prints the version.\n`,
     );
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`ws-auth-conformance ${packageVersion()}\n`);
+    return 0;
   }
   const load = COMMANDS[name];
   if (!load) {
