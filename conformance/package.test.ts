@@ -4,11 +4,11 @@
 // packed files stand for ws-auth-conformance; its dependencies are linked from this
 // repository's node_modules, so the test needs no registry.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -41,11 +41,14 @@ export async function oneCase() {
 }
 `;
 
+let dir: string;
 let scratch: string;
 let packedFiles: string[];
 
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'wsac-pack-'));
+  dir = await mkdtemp(join(tmpdir(), 'wsac-pack-'));
   const { stdout } = await run(NPM, ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
   const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   packedFiles = packed!.files.map((f) => f.path);
