@@ -1,13 +1,20 @@
 // One connection attempt with the `ws` client, recording wire evidence. The TCP
 // socket is created here (createConnection) so that "the server released the socket
-// without a response" and "still open at the client deadline" are told apart.
+// without a response" and "still open at the client deadline" are told apart, and so
+// that connecting is timed apart from answering: a slow connect on a busy machine is
+// the machine's, not the backend's.
 import net from 'node:net';
+import tls from 'node:tls';
 import WebSocket from 'ws';
 import type { ForgedRequest } from '../cases/forge/request.ts';
+import { CLIENT_CLOSE_CODE, closedBy } from './closing.ts';
 import { emptyEvidence, type Evidence } from './evidence.ts';
+import { tapControlFrames } from './frames.ts';
 
 export interface SessionPlan {
-  /** Client deadline for the HTTP answer (the target's deadline plus a grace margin). */
+  /** How long the TCP connect may take; no connection by then is "no-connection", never a hang. */
+  connectTimeoutMs?: number;
+  /** Client deadline for the HTTP answer (the target's deadline plus a grace margin), counted from when the request was written. */
   handshakeDeadlineMs: number;
   /** After the upgrade (and the auth exchange), watch this long for a server close. */
   watchMs: number | (() => number);
@@ -17,9 +24,13 @@ export interface SessionPlan {
   afterEstablished?: { action: string; run: () => Promise<void>; watchMs: number };
 }
 
+/** Generous: a loaded machine can take seconds to accept a local connection. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const BODY_LIMIT = 4096;
 const CLOSE_WAIT_MS = 1000;
 const BODY_WAIT_MS = 1000;
+const WINDOW_END_PING = 'wsac observe window over';
+const CLIENT_CLOSE_REASON = 'observation window over';
 
 export function drive(url: string, request: ForgedRequest, plan: SessionPlan): Promise<Evidence> {
   const evidence = emptyEvidence(Date.now());
@@ -27,21 +38,43 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
   const ms = () => Math.round(performance.now() - t0);
   const target = new URL(request.path, url);
   target.protocol = url.startsWith('wss') ? 'wss:' : 'ws:';
+  const connectTimeoutMs = plan.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
   return new Promise<Evidence>((resolve) => {
     let done = false;
-    let clientClosing = false;
     let responded = false;
+    let answerClockStarted = false;
     let socket: net.Socket | null = null;
+    // What the tap saw, for closedBy(): see closing.ts.
+    let clientClosed = false;
+    let pongBeforeClose = false;
+    let closeFrame: { code: number; reason: string; ms: number; beforeClientClose: boolean } | null = null;
     const timers: NodeJS.Timeout[] = [];
     const later = (delay: number, fn: () => void) => {
       if (!done) timers.push(setTimeout(fn, delay));
+    };
+
+    const recordClose = (code: number, reason: string) => {
+      if (!evidence.upgraded || evidence.close) return;
+      const frameCode = closeFrame?.code ?? null;
+      const by = closedBy({ clientClosed, frameBeforeClientClose: closeFrame?.beforeClientClose ?? false, pongBeforeClose, frameCode });
+      evidence.close = {
+        code: closeFrame?.code ?? code,
+        reason: (closeFrame?.reason ?? reason).slice(0, 256),
+        by,
+        ms: closeFrame?.ms ?? ms(),
+        crossed: by === 'server' && clientClosed && !(closeFrame?.beforeClientClose ?? false),
+      };
     };
 
     const finish = () => {
       if (done) return;
       done = true;
       timers.forEach(clearTimeout);
+      // A close frame read but the TCP connection still open: the frame is the evidence.
+      if (closeFrame) recordClose(closeFrame.code, closeFrame.reason);
+      // The client closed and the server answered nothing, neither pong nor close.
+      else if (clientClosed && evidence.upgraded && !evidence.close) evidence.close = { code: 1006, reason: '', by: 'client', ms: ms(), crossed: false };
       evidence.totalMs = ms();
       try {
         ws.terminate();
@@ -52,8 +85,38 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
       resolve(evidence);
     };
 
+    // The answer deadline runs from when the request was written; a server that does not
+    // even read the request gets it from one deadline after the connect.
+    const startAnswerClock = () => {
+      if (answerClockStarted) return;
+      answerClockStarted = true;
+      const from = ms();
+      later(plan.handshakeDeadlineMs, () => {
+        if (responded || done) return;
+        evidence.hung = { ms: ms(), waitedMs: ms() - from };
+        finish();
+      });
+    };
+
     const headers: Record<string, string> = {};
     for (const [k, v] of request.headers) headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
+
+    // ws passes the TLS options (servername, ...) along with the address.
+    const connect = (options: net.NetConnectOpts): net.Socket => {
+      const s = target.protocol === 'wss:' ? tls.connect(options as tls.ConnectionOptions) : net.connect(options);
+      socket = s;
+      s.once('connect', () => {
+        evidence.connect = { ok: true, ms: ms() };
+        later(plan.handshakeDeadlineMs, startAnswerClock);
+      });
+      s.once('close', () => {
+        if (!responded && evidence.connect.ok && !done) {
+          evidence.released = { ms: ms(), how: 'closed without a response' };
+          finish();
+        }
+      });
+      return s;
+    };
 
     let ws: WebSocket;
     try {
@@ -62,19 +125,14 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
         perMessageDeflate: false,
         followRedirects: false,
         maxPayload: 1 << 20,
-        createConnection: (options: net.NetConnectOpts) => {
-          const s = net.connect(options);
-          socket = s;
-          s.once('connect', () => (evidence.connect = { ok: true, ms: ms() }));
-          s.once('close', () => {
-            if (!responded && evidence.connect.ok && !done) {
-              evidence.released = { ms: ms(), how: 'closed without a response' };
-              finish();
-            }
+        createConnection: connect as typeof net.createConnection,
+        finishRequest: (req) => {
+          req.end(() => {
+            evidence.sent = { ms: ms() };
+            startAnswerClock();
           });
-          return s;
         },
-      } as WebSocket.ClientOptions);
+      });
     } catch (error) {
       evidence.error = `client refused the request: ${(error as Error).message}`;
       evidence.connect = { ok: false, error: evidence.error };
@@ -82,12 +140,10 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
       return;
     }
 
-    later(plan.handshakeDeadlineMs, () => {
-      if (!responded && !done) {
-        if (evidence.connect.ok) evidence.hung = { ms: ms() };
-        else evidence.connect = { ok: false, error: `no TCP connection within ${plan.handshakeDeadlineMs} ms` };
-        finish();
-      }
+    later(connectTimeoutMs, () => {
+      if (evidence.connect.ok || done) return;
+      evidence.connect = { ok: false, error: `no TCP connection within ${connectTimeoutMs} ms` };
+      finish();
     });
 
     ws.on('unexpected-response', (_req, res) => {
@@ -122,6 +178,17 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
     });
 
     ws.on('open', () => {
+      // `ws` has put the bytes after the 101 head back into the socket and will read them
+      // on the next tick: attached now, the tap sees them too (earlier, it would take them).
+      if (socket) {
+        tapControlFrames(socket, (frame) => {
+          if (frame.kind === 'pong') {
+            if (clientClosed && frame.payload === WINDOW_END_PING) pongBeforeClose = true;
+          } else {
+            closeFrame = { code: frame.code, reason: frame.reason, ms: ms(), beforeClientClose: !clientClosed };
+          }
+        });
+      }
       const established = () => {
         const after = plan.afterEstablished;
         if (after) {
@@ -131,7 +198,7 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
             .catch((e: Error) => evidence.actions.push({ ms: ms(), action: `${after.action} failed: ${e.message}` }))
             .finally(() => later(after.watchMs, closeFromClient));
         } else {
-          later(typeof plan.watchMs === "function" ? plan.watchMs() : plan.watchMs, closeFromClient);
+          later(typeof plan.watchMs === 'function' ? plan.watchMs() : plan.watchMs, closeFromClient);
         }
       };
       if (request.authMessage !== null) {
@@ -157,18 +224,20 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
       evidence.frames.push({ ms: ms(), text: data.toString().slice(0, 512) });
     });
 
+    // The end of the observe window: a ping, then close 1000 (see closing.ts). A server
+    // that already started closing (its frame or its FIN arrived) is left to finish it.
     const closeFromClient = () => {
       if (done || evidence.close) return;
-      clientClosing = true;
-      evidence.actions.push({ ms: ms(), action: 'client close 1000' });
-      ws.close(1000, 'observation window over');
       later(CLOSE_WAIT_MS, finish);
+      if (closeFrame || ws.readyState !== WebSocket.OPEN) return;
+      clientClosed = true;
+      evidence.actions.push({ ms: ms(), action: `client ping, close ${CLIENT_CLOSE_CODE}` });
+      ws.ping(WINDOW_END_PING);
+      ws.close(CLIENT_CLOSE_CODE, CLIENT_CLOSE_REASON);
     };
 
     ws.on('close', (code, reason) => {
-      if (evidence.upgraded && !evidence.close) {
-        evidence.close = { code, reason: reason.toString().slice(0, 256), by: clientClosing ? 'client' : 'server', ms: ms() };
-      }
+      recordClose(code, reason.toString());
       if (evidence.upgraded || evidence.response) finish();
     });
 

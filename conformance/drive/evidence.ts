@@ -3,7 +3,10 @@
 export interface Evidence {
   /** Epoch ms when the TCP connect started; every other `ms` is relative to it. */
   startedAt: number;
+  /** TCP connect, timed apart from the answer: a failed or slow connect is never a hang. */
   connect: { ok: true; ms: number } | { ok: false; error: string };
+  /** When the request had been written to the socket: the answer deadline runs from here. */
+  sent: { ms: number } | null;
   /** A non-101 HTTP response: status line, headers (lower-case names), body (first 4 KiB). */
   response: { status: number; statusText: string; headers: Record<string, string>; body: string; ms: number } | null;
   /** HTTP 101: the subprotocol the server selected, if any. */
@@ -12,12 +15,16 @@ export interface Evidence {
   frames: Array<{ ms: number; text: string }>;
   /** What the client did after the upgrade: auth message sent, user revoked, client close. */
   actions: Array<{ ms: number; action: string }>;
-  /** Close of an upgraded socket: code (1006 = no close frame), who closed first. */
-  close: { code: number; reason: string; by: 'server' | 'client'; ms: number } | null;
+  /**
+   * Close of an upgraded socket: code (1006 = no close frame), who closed (closing.ts),
+   * `ms` when the server's close frame arrived. `crossed`: the server's own close crossed
+   * the client's end-of-window close on the wire.
+   */
+  close: { code: number; reason: string; by: 'server' | 'client'; ms: number; crossed?: boolean } | null;
   /** The server ended the TCP connection without any HTTP response. */
   released: { ms: number; how: string } | null;
-  /** No HTTP response and the socket still open at the client's deadline. */
-  hung: { ms: number } | null;
+  /** No HTTP response and the socket still open at the client's deadline; `waitedMs` since the request was written. */
+  hung: { ms: number; waitedMs?: number } | null;
   /** A client-side error not covered above. */
   error: string | null;
   totalMs: number;
@@ -27,6 +34,7 @@ export function emptyEvidence(startedAt: number): Evidence {
   return {
     startedAt,
     connect: { ok: false, error: 'not attempted' },
+    sent: null,
     response: null,
     upgraded: null,
     frames: [],
