@@ -1,4 +1,4 @@
-// Every field failure of field-failures.md, assembled into the reference backend as a
+// Every field failure of docs/field-failures.md, assembled into the reference backend as a
 // mutant, must make a run diverge with the verdict class the document names and a
 // hint naming that failure, and read as the valid case plus at most one defect.
 import { describe, expect, it } from 'vitest';

@@ -15,7 +15,7 @@ export const command: Command = {
   summary: 'run the suite against every field-failure mutant of the reference backend; print the score',
   usage: `Usage: ws-auth-conformance mutants [--only ID,ID] [--parallel N] [--seed N] [--runs N] [--concurrency N] [--json]
 
-Starts the reference backend once per mutant of field-failures.md (embedded, on PGlite),
+Starts the reference backend once per mutant of docs/field-failures.md (embedded, on PGlite),
 runs the model paths plus a fuzz budget against it, and prints per mutant: killed or not,
 time to the first divergence, the shrunk counterexample in one line, and whether a
 divergence carries the expected verdict class and the hint naming the failure. Exit 0

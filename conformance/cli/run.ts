@@ -60,7 +60,7 @@ Options:
   --reveal-tokens       show whole tokens in counterexamples and curl lines (default:
                         fingerprints only)
   --mutant ID           embedded/container only: run against a field-failure mutant of
-                        the reference backend (field-failures.md ids)
+                        the reference backend (docs/field-failures.md ids)
   --counterexamples DIR where counterexample files go (default: DIR/counterexamples
                         with --report, else ${DEFAULT_COUNTEREXAMPLES})
   --quiet               no progress output; only the summary

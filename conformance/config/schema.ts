@@ -5,7 +5,7 @@ import type { UserKind } from '../targets/target.ts';
 
 export interface EmbeddedTargetConfig {
   kind: 'embedded';
-  /** A field failure to reproduce, e.g. "alg-none" (field-failures.md ids). */
+  /** A field failure to reproduce, e.g. "alg-none" (docs/field-failures.md ids). */
   mutant?: string;
   /** Shorten deadline, auth window and skew for speed (default: true unless a policy is given). */
   quickTiming?: boolean;

@@ -1,4 +1,4 @@
-// Root-cause hints, keyed to the field failures of field-failures.md. Rules are tried
+// Root-cause hints, keyed to the field failures of docs/field-failures.md. Rules are tried
 // in order; the first that matches names the likely cause of a divergence.
 import { predict } from '../../model/oracle.ts';
 import type { Policy } from '../../model/policy.ts';
@@ -11,7 +11,7 @@ import type { Finding, JudgeInput } from './context.ts';
 import { closedBySessionEnd } from './checks.ts';
 
 export interface Hint {
-  /** A field-failures.md id when the divergence matches one, else a generic id. */
+  /** A docs/field-failures.md id when the divergence matches one, else a generic id. */
   id: string;
   text: string;
 }

@@ -1,4 +1,4 @@
-// What the suite must report for each field failure (field-failures.md): the verdict
+// What the suite must report for each field failure (docs/field-failures.md): the verdict
 // class of the divergence and the hint that names the failure.
 import type { MutantId } from '../../src/index.ts';
 import type { Verdict } from '../judge/verdict.ts';

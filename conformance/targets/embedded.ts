@@ -11,7 +11,7 @@ import type { Target, UserKind } from './target.ts';
 
 export interface EmbeddedTargetOptions {
   policy?: Policy;
-  /** A field failure of field-failures.md to reproduce (the backend's MUTANT_IDS). */
+  /** A field failure of docs/field-failures.md to reproduce (the backend's MUTANT_IDS). */
   mutant?: string | null;
   /** Shorten the timing fields (deadline, auth window, skew) so a run is quick; default true. */
   quickTiming?: boolean;

@@ -1,4 +1,4 @@
-// The registry of mutants, under the ids of field-failures.md. A mutant is chosen at
+// The registry of mutants, under the ids of docs/field-failures.md. A mutant is chosen at
 // start-up (`startReferenceBackend({ mutant })`, `serve --mutant ID`), never by a request.
 import { REFERENCE, type Assembly } from '../assembly.ts';
 import { acceptThen1008 } from './accept-then-1008.ts';
