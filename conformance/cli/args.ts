@@ -7,9 +7,50 @@ type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; o
 
 export function parseFlags<T extends Options>(argv: string[], options: T, command: string): Parsed<T> {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; see "ws-auth-conformance ${command} --help"`);
+    throw new UsageError(`${describeParseError(error as NodeJS.ErrnoException, argv)}; see "ws-auth-conformance ${command} --help"`);
+  }
+}
+
+/**
+ * `--runs -5` is a value that looks like a flag; parseArgs calls it ambiguous. A number
+ * is never a flag here, so it is taken as the value and the flag's own check says what
+ * is wrong with it ("--runs must be an integer >= 0, got "-5"").
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    if (name !== null && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function describeParseError(error: NodeJS.ErrnoException, argv: string[]): string {
+  const named = /'(-[^' ]+)/.exec(error.message)?.[1];
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${named ?? error.message}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return error.message.split('\n')[0]!;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      if (named && / argument missing/.test(error.message)) return `${named} needs a value`;
+      const value = named ? argv[argv.indexOf(named) + 1] : undefined;
+      if (named && value !== undefined && / ambiguous/.test(error.message)) {
+        return `${named} needs a value, and "${value}" looks like an option (for a value starting with "-", write ${named}=${value})`;
+      }
+      return error.message.split('\n')[0]!;
+    }
+    default:
+      return error.message.split('\n')[0]!;
   }
 }
 

@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    process.stderr.write(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    process.stderr.write(`error: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
     return 2;
   }
   const { command } = await load();

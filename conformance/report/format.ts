@@ -16,18 +16,22 @@ export function formatDivergence(d: Divergence): string[] {
 }
 
 export function formatSummary(result: RunResult, maxDivergences = 20): string {
-  if (result.kind === 'setup-error') return `setup error: ${result.error.message}\n`;
-  if (result.kind === 'unreachable') {
-    return `target unreachable: ${result.detail}\n  target: ${result.target.description} (${result.target.url})\n`;
-  }
+  // The same prefix as every other error the CLI prints (cli/main.ts).
+  if (result.kind === 'setup-error') return `error: ${result.error.message}\n`;
+  if (result.kind === 'unreachable') return `target unreachable: ${result.detail}\n  target: ${describeTarget(result.target)}\n`;
   return formatCompleted(result, maxDivergences);
+}
+
+/** A target's description names its URL when the URL is not already in it (url targets' are). */
+function describeTarget(target: { description: string; url: string }): string {
+  return target.description.includes(target.url) ? target.description : `${target.description} (${target.url})`;
 }
 
 function formatCompleted(r: CompletedRun, maxDivergences: number): string {
   const s = r.summary;
   const p = r.preflight;
   const lines = [
-    `target: ${r.target.description} (${r.target.url})`,
+    `target: ${describeTarget(r.target)}`,
     `seed ${r.seed} · profile ${r.profile} · policy ${r.policyDigest} · fuzz runs ${r.runs}${r.strict ? ' · strict' : ''}`,
     `preflight: ${p.reachable.detail}; ${p.health ? p.health.detail : 'no health endpoint'}; canary: ${p.canary?.ok ? 'ok' : `FAILED (${p.canary?.detail})`}`,
   ];

@@ -18,7 +18,7 @@ function testcase(c: CaseResult): string {
 
 export function junitXml(result: RunResult): string {
   if (result.kind !== 'completed') {
-    const message = result.kind === 'unreachable' ? `target unreachable: ${result.detail}` : `setup error: ${result.error.message}`;
+    const message = result.kind === 'unreachable' ? `target unreachable: ${result.detail}` : `error: ${result.error.message}`;
     return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ws-auth-conformance" tests="1" failures="0" errors="1">\n  <testsuite name="preflight" tests="1" errors="1">\n    <testcase classname="ws-auth-conformance.preflight" name="target"><error message="${esc(message)}"/></testcase>\n  </testsuite>\n</testsuites>\n`;
   }
   const cases = result.cases;
