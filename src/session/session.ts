@@ -28,6 +28,10 @@ export function closeWithReason(ws: WebSocket, code: number, reason: FixedReason
 
 export function openSession(ws: WebSocket, user: DirectoryUser, claims: Claims, fingerprint: string, ctx: SessionContext): void {
   const { registry, logger } = ctx;
+  // A decision taken after the upgrade (first-message auth, accept-then-1008) can come
+  // after the client left: its 'close' is past, so an expiry timer armed now would never
+  // be cleared and would hold the process until exp.
+  if (ws.readyState !== ws.OPEN) return;
   let timer: NodeJS.Timeout | undefined;
   const endsAt = ctx.assembly.sessionEndsAt(claims, ctx.policy);
   const arm = () => {
