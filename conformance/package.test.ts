@@ -88,6 +88,18 @@ describe('the packed package', () => {
     expect(stdout).toMatch(/1 passed/);
   });
 
+  it('its bin loads a .ts config from a directory with neither a package.json nor the package beside it', async () => {
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    const target = { kind: 'url', url: 'ws://127.0.0.1:9/ws', keys: { secretEnv: 'WSAC_PACK_SECRET' }, users: { fixed: { active: 'alice' } } };
+    await writeFile(join(elsewhere, 'ws-auth-conformance.config.ts'), `import { defineConfig } from 'ws-auth-conformance';\nexport default defineConfig({ target: ${JSON.stringify(target)} as const });\n`);
+    const bin = join(scratch, 'node_modules', 'ws-auth-conformance', 'conformance', 'cli', 'bin.mjs');
+    const r = await run(process.execPath, [bin, 'run', '--quiet'], { cwd: elsewhere, env: { ...process.env, WSAC_PACK_SECRET: 'x'.repeat(32) } }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    // Loaded: the run got as far as the target (nothing listens on port 9).
+    expect(r.stdout).toContain('target unreachable');
+    expect((r as { code?: number }).code).toBe(2);
+  });
+
   it('its bin runs the compiled CLI', async () => {
     const bin = join(scratch, 'node_modules', 'ws-auth-conformance', 'conformance', 'cli', 'bin.mjs');
     const { stdout } = await run(process.execPath, [bin, 'paths', '--profile', 'rfc-strict'], { cwd: scratch });

@@ -8,21 +8,15 @@
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 
 const PACKAGE_NAME = 'ws-auth-conformance';
 
-/** The running package's entry: its own export (self-reference), else the source next to this file. */
+/** The running package's entry, beside this module: the sources in a checkout, dist/ when installed. */
 function packageEntry(): string {
-  try {
-    const resolved = import.meta.resolve?.(PACKAGE_NAME);
-    if (resolved) return resolved;
-  } catch {
-    // Not resolvable by name here (e.g. under a test runner): use the source layout.
-  }
-  return new URL('../index.ts', import.meta.url).href;
+  return new URL(`../index${extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
 }
 
 function externals(configDir: string): Plugin {

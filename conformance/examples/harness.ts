@@ -68,7 +68,9 @@ export function startExample(name: string, fixed = false): Promise<ExampleApp> {
 export async function runTool(example: string, app: ExampleApp, seed: number, runs: number): Promise<{ report: Report; output: string }> {
   const dir = await mkdtemp(join(tmpdir(), `wsac-${example}-`));
   const args = [BIN, 'run', '--config', join(HERE, example, 'ws-auth-conformance.config.ts'), '--target', `url=${app.url}`];
-  args.push('--seed', String(seed), '--runs', String(runs), '--quiet', '--report', dir);
+  // A patient client: these apps answer at once, but on a busy CI runner a starved
+  // process can take longer than the default 1.5 s, which the tool would call a hang.
+  args.push('--seed', String(seed), '--runs', String(runs), '--deadline-ms', '5000', '--quiet', '--report', dir);
   const child = spawn(process.execPath, args, { env: { ...process.env, WSAC_SECRET: app.secret }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c));
