@@ -11,6 +11,7 @@ import { canonicalFacts, type Case } from './cases/case.ts';
 import { describeFacts, isTimingDependent, type Facts } from './cases/facts-util.ts';
 import { KeyRing } from './cases/forge/token.ts';
 import { blockedBy, planCases, type CasePlan, type Unavailable } from './cases/plan.ts';
+import type { Shard } from './cases/shard.ts';
 import { observedOutcome } from './drive/evidence.ts';
 import { estimatedCost, executeCase, userRequestFor, type DriveSettings } from './drive/execute.ts';
 import { runPool } from './drive/pool.ts';
@@ -62,6 +63,8 @@ export interface RunOptions {
   fuzz?: Partial<FuzzShape>;
   /** Cases to run instead of paths and fuzz (replay). */
   cases?: Case[];
+  /** Run only this share of the planned cases (`--shard K/N`); the canary runs in every shard. */
+  shard?: Shard | null;
 }
 
 const DEFAULT_SHRINK: ShrinkBudget = { maxCases: 4, maxRunsPerCase: 60, maxMs: 5000 };
@@ -140,7 +143,7 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
   const plan = planCases(
     policy,
     canonical,
-    { cases: stoppedAfterCanary ? [] : options.cases, paths: options.paths !== false, relations: options.relations !== false, seed: options.seed, runs: options.runs, fuzz: options.fuzz },
+    { cases: stoppedAfterCanary ? [] : options.cases, paths: options.paths !== false, relations: options.relations !== false, seed: options.seed, runs: options.runs, fuzz: options.fuzz, shard: options.shard },
     unavailable,
   );
   const total = plan.all.length + 1;
@@ -211,6 +214,7 @@ async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineE
     runs: options.runs,
     strict,
     policyDigest: policyDigest(policy),
+    policy,
     profile: policy.profile,
     preflight,
     stoppedAfterCanary,

@@ -2,6 +2,7 @@
 // turns them into text and exit codes.
 import type { Coverage } from '../model/paths.ts';
 import type { Prediction } from '../model/oracle.ts';
+import type { Policy } from '../model/policy.ts';
 import type { CaseSource } from './cases/case.ts';
 import type { Facts } from './cases/facts-util.ts';
 import type { TokenInfo } from './cases/forge/request.ts';
@@ -93,6 +94,8 @@ export interface CompletedRun {
   runs: number;
   strict: boolean;
   policyDigest: string;
+  /** The policy the cases were judged under (the target's). */
+  policy: Policy;
   profile: string;
   preflight: PreflightReport;
   /** Set when the canary failed and the run stopped there. */

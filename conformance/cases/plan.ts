@@ -12,6 +12,7 @@ import { hasNoise, type FactName, type Facts } from './facts-util.ts';
 import { casesFromPaths } from './from-paths.ts';
 import { fuzzArbitrary, fuzzCases } from './fuzz.ts';
 import { BYPASS_HEADERS } from './noise.ts';
+import { shardPlan, type Shard } from './shard.ts';
 
 export type Unavailable = Partial<Record<FactName, string[]>>;
 
@@ -23,6 +24,8 @@ export interface PlanInput {
   seed: number;
   runs: number;
   fuzz?: Partial<FuzzShape>;
+  /** Plan everything, keep this shard's share (`--shard K/N`). */
+  shard?: Shard | null;
 }
 
 export interface CasePlan {
@@ -86,13 +89,14 @@ export function planCases(policy: Policy, canonical: Facts, input: PlanInput, un
     }
   }
   const all = [...planned, ...twins];
-  return {
+  const plan: CasePlan = {
     all,
     twinsOf,
     counts: { paths, noiseVariants, fuzz, twins: twins.length - noiseVariants, notCovered: all.filter((k) => blockedBy(k.facts, unavailable)).length },
     arbitrary,
     enabled,
   };
+  return input.shard ? shardPlan(plan, input.shard, unavailable) : plan;
 }
 
 /** The twins of a case, one per relation that says something about it. */

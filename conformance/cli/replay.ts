@@ -86,7 +86,7 @@ Exit status: 0 the case now passes, 1 it still diverges, 2 setup error.
     for (const t of r.twins) process.stdout.write(`  relation ${t.relation}: twin observed ${t.observed}, ${t.holds ? 'holds' : 'BROKEN'}\n`);
     if (r.request) process.stdout.write(`  request: ${JSON.stringify(r.request.headers)}${r.request.protocols.length ? ` protocols ${JSON.stringify(r.request.protocols)}` : ''} path ${r.request.path}\n`);
     // The request as just sent (a fresh token), redacted unless --reveal-tokens.
-    const curl = r.request ? curlCommand(result.target.url, { ...r.request, token: null, tokenInfo: null, expSeconds: null }, true) : cx.reproduce.curl;
+    const curl = r.request ? curlCommand(result.target.url, { ...r.request, token: null }) : cx.reproduce.curl;
     process.stdout.write(`  reproduce the handshake: ${curl}\n`);
     process.stdout.write(d ? 'result: still diverges\n' : 'result: passes now\n');
     return d ? 1 : 0;

@@ -4,12 +4,13 @@ import { runConformance } from '../engine.ts';
 import { ConfigError } from '../errors.ts';
 import { consoleReporter } from '../report/console.ts';
 import { combineReporters, type Reporter } from '../report/events.ts';
-import { jsonReporter } from '../report/json.ts';
-import { junitReporter } from '../report/junit.ts';
-import { exitCodeOf } from '../result.ts';
+import { reportDocument } from '../report/json.ts';
+import { parseShard } from '../cases/shard.ts';
+import { ENV_HELP, flagsFromEnv } from '../config/env.ts';
 import { TARGETS } from '../targets/registry.ts';
 import { integerFlag, parseFlags } from './args.ts';
 import type { Command } from './command.ts';
+import { finishReport, gateInput, repoPath } from './run-outputs.ts';
 
 export const DEFAULT_COUNTEREXAMPLES = 'counterexamples';
 
@@ -29,6 +30,8 @@ export const RUN_OPTIONS = {
   mutant: { type: 'string' },
   counterexamples: { type: 'string' },
   quiet: { type: 'boolean' },
+  shard: { type: 'string' },
+  baseline: { type: 'string' },
 } as const;
 
 export const command: Command = {
@@ -55,7 +58,12 @@ Options:
   --deadline-ms N       client deadline for the HTTP answer (default: the policy's
                         handshakeDeadlineMs + 500)
   --observe-ms N        how long an accepted socket is watched (default 150)
-  --report DIR          write DIR/report.json (docs/report-schema.md) and DIR/junit.xml
+  --report DIR          write DIR/report.json (docs/report-schema.md), DIR/junit.xml,
+                        DIR/results.sarif (code scanning) and DIR/index.html (for people)
+  --baseline FILE       a previous report.json: fail only on divergences not in it
+                        (matched by case identity; docs/ci.md); known ones are listed
+  --shard K/N           run the K-th of N shares of the planned cases (the canary runs in
+                        every shard); "ws-auth-conformance merge" joins the reports
   --strict              NON-STRICT verdicts (a SHOULD missed) fail the run too
   --reveal-tokens       show whole tokens in counterexamples and curl lines (default:
                         fingerprints only)
@@ -65,11 +73,21 @@ Options:
                         with --report, else ${DEFAULT_COUNTEREXAMPLES})
   --quiet               no progress output; only the summary
 
-Exit status: 0 nothing diverged, 1 a divergence or a vacuous case, 2 setup error or
-target unreachable.
+Environment (below flags, above the config file; empty means unset):
+${ENV_HELP}
+
+In GitHub Actions (GITHUB_ACTIONS=true) each divergence is also printed as an ::error
+(::warning for NON-STRICT and flaky) annotation and a Markdown summary is appended to
+$GITHUB_STEP_SUMMARY. Waivers (what, why, until) go in the config file; see docs/ci.md.
+
+Exit status: 0 nothing diverged (or only known/waived divergences), 1 a divergence, a
+vacuous case or an expired waiver, 2 setup error or target unreachable.
 `,
   async run(argv) {
-    const { values } = parseFlags(argv, RUN_OPTIONS, 'run');
+    const parsed = parseFlags(argv, RUN_OPTIONS, 'run').values;
+    // Flags over the environment over the config file.
+    const values = { ...flagsFromEnv(), ...Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) } as typeof parsed;
+    const shard = values.shard !== undefined ? parseShard(values.shard) : null;
     const flags: RunFlags = {
       config: values.config,
       target: values.target,
@@ -88,7 +106,8 @@ target unreachable.
     if (!load) throw new ConfigError('target.kind', `unknown target "${config.target.kind}"`, `use one of ${Object.keys(TARGETS).join(', ')}`);
     const factory = await load();
     const reporters: Reporter[] = [consoleReporter({ quiet: values.quiet })];
-    if (values.report) reporters.push(jsonReporter(values.report), junitReporter(values.report));
+    const gate = await gateInput(values.baseline, config.waivers);
+    const startedAt = new Date().toISOString();
     const reporter = combineReporters(reporters);
     const result = await runConformance(
       {
@@ -101,6 +120,7 @@ target unreachable.
         strict: config.strict,
         revealTokens: values['reveal-tokens'] ?? false,
         mutant: config.mutant,
+        shard,
         counterexamplesDir: values.counterexamples ?? (values.report ? `${values.report}/counterexamples` : DEFAULT_COUNTEREXAMPLES),
       },
       reporter,
@@ -111,6 +131,7 @@ target unreachable.
       const e = result.error as Error & { code?: string };
       if (!(typeof e.code === 'string' && e.code.startsWith('ERR_'))) process.stderr.write(`${e.stack ?? e.message}\n`);
     }
-    return exitCodeOf(result);
+    const doc = reportDocument(result, { startedAt, configFile: repoPath(config.configFile ?? config.policyFile), shard });
+    return finishReport(doc, gate, values.report);
   },
 };

@@ -37,7 +37,8 @@ export async function loadConfig(file: string | undefined, cwd = process.cwd()):
   return { config: raw, file: path, baseDir: dirname(path) };
 }
 
-const TOP = ['target', 'policy', 'run'];
+const TOP = ['target', 'policy', 'run', 'waivers'];
+const WAIVER = ['case', 'hint', 'why', 'until'];
 const RUN = ['seed', 'runs', 'concurrency', 'deadlineMs', 'observeMs', 'strict'];
 const URL_TARGET = ['kind', 'url', 'healthUrl', 'keys', 'users'];
 const EMBEDDED_TARGET = ['kind', 'mutant', 'quickTiming'];
@@ -57,6 +58,7 @@ function checkShape(raw: unknown): asserts raw is ConformanceConfig {
     }
     if (raw.run.strict !== undefined && typeof raw.run.strict !== 'boolean') throw new ConfigError('run.strict', 'must be true or false', 'give a boolean');
   }
+  if (raw.waivers !== undefined) checkWaivers(raw.waivers);
   const t = raw.target;
   if (t === undefined) return;
   if (!isObject(t) || typeof t.kind !== 'string') throw new ConfigError('target', 'must be an object with a "kind"', 'e.g. { kind: "url", url: "ws://127.0.0.1:8080/ws", keys, users }');
@@ -75,6 +77,20 @@ function checkShape(raw: unknown): asserts raw is ConformanceConfig {
       unknownKeys(t.users, ['connectionString', 'connectionStringEnv', 'insertSql', 'deactivateSql', 'deleteSql', 'stallSql'], 'target.users.');
     }
   }
+}
+
+function checkWaivers(waivers: unknown): void {
+  const example = '{ hint: "sig-403", why: "403 kept until clients migrate (TICKET-12)", until: "2026-12-31" }';
+  if (!Array.isArray(waivers)) throw new ConfigError('waivers', 'must be a list', `e.g. [${example}]`);
+  waivers.forEach((w: unknown, i) => {
+    const at = `waivers[${i}]`;
+    if (!isObject(w)) throw new ConfigError(at, 'must be an object', `e.g. ${example}`);
+    unknownKeys(w, WAIVER, `${at}.`);
+    if (typeof w.case !== 'string' && typeof w.hint !== 'string') throw new ConfigError(at, 'names neither a case nor a hint', 'give "case" (a case key, a trailing * matches a prefix) and/or "hint" (a hint id)');
+    if (typeof w.why !== 'string' || w.why.trim() === '') throw new ConfigError(`${at}.why`, 'missing', 'say why the divergence is accepted for now');
+    const day = typeof w.until === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(w.until) ? new Date(`${w.until}T00:00:00Z`) : null;
+    if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== w.until) throw new ConfigError(`${at}.until`, `must be a date YYYY-MM-DD, got ${JSON.stringify(w.until)}`, 'give the last day the waiver holds');
+  });
 }
 
 function isObject(v: unknown): v is Record<string, any> {

@@ -22,12 +22,12 @@ export interface RunFlags extends RunSettings {
 }
 
 export async function resolveConfig(flags: RunFlags, cwd = process.cwd()): Promise<ResolvedConfig> {
-  const { config, baseDir } = await loadConfig(flags.config, cwd);
+  const { config, baseDir, file } = await loadConfig(flags.config, cwd);
   const target = resolveTarget(flags.target, config.target);
   if (flags.mutant !== undefined && target.kind !== 'embedded' && target.kind !== 'container') {
     throw new ConfigError('--mutant', `mutants are assembled only by the reference backend (embedded or container targets; this one is ${target.kind})`, 'drop --mutant or use --target embedded');
   }
-  const { policy, given } = await resolvePolicyInputs(flags, config.policy, baseDir);
+  const { policy, given, policyFile } = await resolvePolicyInputs(flags, config.policy, baseDir);
   const run = config.run ?? {};
   const embedded = target.kind === 'embedded' || target.kind === 'container' ? (target as { mutant?: string; quickTiming?: boolean }) : {};
   return {
@@ -44,6 +44,9 @@ export async function resolveConfig(flags: RunFlags, cwd = process.cwd()): Promi
     observeMs: flags.observeMs ?? run.observeMs ?? null,
     strict: flags.strict ?? run.strict ?? false,
     baseDir,
+    configFile: file,
+    policyFile,
+    waivers: config.waivers ?? [],
   };
 }
 
@@ -65,19 +68,19 @@ function resolveTarget(flag: string | undefined, fromFile: TargetConfig | undefi
   return { ...(same ?? {}), kind, ...(value !== undefined ? { value } : {}) };
 }
 
-async function resolvePolicyInputs(flags: RunFlags, fromFile: PolicyInput | string | undefined, baseDir: string): Promise<{ policy: Policy; given: boolean }> {
+async function resolvePolicyInputs(flags: RunFlags, fromFile: PolicyInput | string | undefined, baseDir: string): Promise<{ policy: Policy; given: boolean; policyFile: string | null }> {
   if (flags.policy !== undefined && flags.profile !== undefined) {
     throw new ConfigError('--profile', 'given together with --policy', 'set "profile" inside the policy file instead');
   }
   if (flags.profile !== undefined && !(PROFILES as readonly string[]).includes(flags.profile)) {
     throw new ConfigError('--profile', `unknown profile "${flags.profile}"`, `use one of ${PROFILES.join(', ')}`);
   }
-  if (flags.policy !== undefined) return { policy: await loadPolicyFile(flags.policy), given: true };
+  if (flags.policy !== undefined) return { policy: await loadPolicyFile(flags.policy), given: true, policyFile: resolvePath(flags.policy) };
   if (flags.profile !== undefined) {
     const input = typeof fromFile === 'object' ? fromFile : {};
-    return { policy: resolvePolicy({ ...input, profile: flags.profile as ProfileName }), given: typeof fromFile === 'object' };
+    return { policy: resolvePolicy({ ...input, profile: flags.profile as ProfileName }), given: typeof fromFile === 'object', policyFile: null };
   }
-  if (typeof fromFile === 'string') return { policy: await loadPolicyFile(resolvePath(baseDir, fromFile)), given: true };
-  if (fromFile !== undefined) return { policy: resolvePolicy(fromFile), given: true };
-  return { policy: resolvePolicy(), given: false };
+  if (typeof fromFile === 'string') return { policy: await loadPolicyFile(resolvePath(baseDir, fromFile)), given: true, policyFile: resolvePath(baseDir, fromFile) };
+  if (fromFile !== undefined) return { policy: resolvePolicy(fromFile), given: true, policyFile: null };
+  return { policy: resolvePolicy(), given: false, policyFile: null };
 }

@@ -1,6 +1,7 @@
 // The config file's shape (`ws-auth-conformance.config.ts` or `.json`) and what it
 // resolves to once flags are applied. `defineConfig` only types the object.
 import type { Policy, PolicyInput, ProfileName } from '../../model/policy.ts';
+import type { Waiver } from '../report/gate.ts';
 import type { UserKind } from '../targets/target.ts';
 
 export interface EmbeddedTargetConfig {
@@ -68,6 +69,8 @@ export interface ConformanceConfig {
   /** The target's auth contract: fields over its profile, or a path to a policy JSON file. */
   policy?: PolicyInput | string;
   run?: RunSettings;
+  /** Divergences accepted for now: each names a case or a hint, why, and until when. */
+  waivers?: Waiver[];
 }
 
 export function defineConfig(config: ConformanceConfig): ConformanceConfig {
@@ -90,4 +93,8 @@ export interface ResolvedConfig {
   strict: boolean;
   /** Directory of the config file, for relative paths in it. */
   baseDir: string;
+  /** The config file and the policy file used, if any (absolute paths). */
+  configFile: string | null;
+  policyFile: string | null;
+  waivers: Waiver[];
 }

@@ -5,7 +5,8 @@ import { redact } from '../cases/forge/request.ts';
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function curlCommand(targetUrl: string, request: ForgedRequest, revealTokens: boolean): string {
+/** The request as forged (token given: redacted unless revealTokens), or already redacted (token null). */
+export function curlCommand(targetUrl: string, request: Pick<ForgedRequest, 'path' | 'headers' | 'protocols' | 'authMessage' | 'token'>, revealTokens = false): string {
   const url = new URL(request.path, targetUrl);
   url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
   const headers: Array<[string, string]> = [

@@ -1,13 +1,17 @@
 // report.json: the run as one JSON document with a documented, versioned schema
 // (docs/report-schema.md). Fields are only ever added within a schema version.
 import { exitCodeOf, type RunResult } from '../result.ts';
-import type { Reporter } from './events.ts';
-import { fileReporter } from './file-reporter.ts';
+import { REPORT_SCHEMA, type ReportDocument } from './document.ts';
 
-export const REPORT_SCHEMA = 'ws-auth-conformance/report@1';
+/** What the CLI knows about a run that the engine does not. */
+export interface RunContext {
+  startedAt: string;
+  configFile: string | null;
+  shard: { index: number; count: number } | null;
+}
 
-export function reportDocument(result: RunResult, startedAt: string): Record<string, unknown> {
-  const base = { schema: REPORT_SCHEMA, startedAt, kind: result.kind, exitCode: exitCodeOf(result) };
+export function reportDocument(result: RunResult, context: RunContext): ReportDocument {
+  const base = { schema: REPORT_SCHEMA, startedAt: context.startedAt, kind: result.kind, exitCode: exitCodeOf(result) } as const;
   if (result.kind === 'setup-error') return { ...base, passed: false, error: { code: (result.error as { code?: string }).code ?? 'ERR_INTERNAL', message: result.error.message } };
   if (result.kind === 'unreachable') return { ...base, passed: false, target: result.target, preflight: result.preflight, error: { code: 'ERR_UNREACHABLE', message: result.detail } };
   return {
@@ -19,6 +23,9 @@ export function reportDocument(result: RunResult, startedAt: string): Record<str
     strict: result.strict,
     profile: result.profile,
     policyDigest: result.policyDigest,
+    policy: result.policy,
+    configFile: context.configFile,
+    shard: context.shard,
     preflight: result.preflight,
     stoppedAfterCanary: result.stoppedAfterCanary,
     summary: result.summary,
@@ -42,9 +49,4 @@ export function reportDocument(result: RunResult, startedAt: string): Record<str
       evidence: c.evidence ?? null,
     })),
   };
-}
-
-export function jsonReporter(dir: string): Reporter {
-  const startedAt = new Date().toISOString();
-  return fileReporter(dir, 'report.json', (result) => `${JSON.stringify(reportDocument(result, startedAt), null, 2)}\n`);
 }
