@@ -8,6 +8,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   run: () => import('./run.ts'),
   replay: () => import('./replay.ts'),
   mutants: () => import('./mutants.ts'),
+  merge: () => import('./merge.ts'),
+  diff: () => import('./diff.ts'),
   serve: () => import('../../src/cli/serve.ts'),
 };
 
