@@ -20,8 +20,10 @@ export { CANONICAL_FACTS, NO_NOISE, type Facts, type Noise } from '../model/fact
 export type { EngineEvent, Reporter } from './report/events.ts';
 export { combineReporters } from './report/events.ts';
 export { consoleReporter } from './report/console.ts';
-export { jsonReporter, REPORT_SCHEMA } from './report/json.ts';
-export { junitReporter } from './report/junit.ts';
+// report.json, junit.xml, results.sarif and index.html (docs/report-schema.md, docs/ci.md).
+export { reportDirReporter, writeReportDir } from './report/write.ts';
+export { reportDocument } from './report/json.ts';
+export { REPORT_SCHEMA, type ReportDocument } from './report/document.ts';
 
 // Targets: the reference backend in-process, any backend by URL, the backend image under Testcontainers.
 export type { Target, TargetCapabilities, UserRequest } from './targets/target.ts';

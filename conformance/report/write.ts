@@ -1,15 +1,16 @@
 // `--report DIR`: everything a pipeline consumes, written from one report document.
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { packageVersion } from '../cli/version.ts';
+import type { RunResult } from '../result.ts';
 import type { ReportDocument } from './document.ts';
+import type { Reporter } from './events.ts';
 import { renderHtml } from './html/page.ts';
+import { reportDocument, type RunContext } from './json.ts';
 import { junitXml } from './junit.ts';
 import { sarifLog } from './sarif.ts';
 
 export const REPORT_FILES = ['report.json', 'junit.xml', 'results.sarif', 'index.html'] as const;
-
-export const packageVersion = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function writeReportDir(dir: string, doc: ReportDocument): Promise<string[]> {
   await mkdir(dir, { recursive: true });
@@ -21,4 +22,18 @@ export async function writeReportDir(dir: string, doc: ReportDocument): Promise<
   };
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
   return REPORT_FILES.map((f) => join(dir, f));
+}
+
+/** For scripts calling the engine: a reporter writing the report directory after the run. */
+export function reportDirReporter(dir: string, context: Partial<RunContext> = {}): Reporter {
+  const startedAt = new Date().toISOString();
+  let result: RunResult | null = null;
+  return {
+    onEvent(e) {
+      if (e.type === 'run-finished') result = e.result;
+    },
+    async flush() {
+      if (result) await writeReportDir(dir, reportDocument(result, { startedAt, configFile: null, shard: null, ...context }));
+    },
+  };
 }
