@@ -2,7 +2,6 @@
 // with the cases a relation compares it with (a model path with its noise variant, a
 // fuzz case with its twins), and groups are dealt round-robin in plan order, so every
 // shard plans the same cases and runs its own share. The canary runs in every shard.
-import { ConfigError } from '../errors.ts';
 import type { Case } from './case.ts';
 import { blockedBy, type CasePlan, type Unavailable } from './plan.ts';
 
@@ -12,12 +11,12 @@ export interface Shard {
   count: number;
 }
 
-export function parseShard(text: string, source = '--shard'): Shard {
+/** `K/N` with 1 <= K <= N, or null. */
+export function parseShard(text: string): Shard | null {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new ConfigError(source, `must be K/N with 1 <= K <= N, got "${text}"`, 'e.g. 2/4 for the second of four shards');
-  return { index, count };
+  if (!m) return null;
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  return count >= 1 && index >= 1 && index <= count ? { index, count } : null;
 }
 
 /** The case a relation twin or noise variant belongs with. */

@@ -6,10 +6,10 @@ import { consoleReporter } from '../report/console.ts';
 import { combineReporters, type Reporter } from '../report/events.ts';
 import { reportDocument } from '../report/json.ts';
 import { parseShard } from '../cases/shard.ts';
-import { ENV_HELP, flagsFromEnv } from '../config/env.ts';
+import { ENV_HELP, flagsFromEnv } from './env.ts';
 import { TARGETS } from '../targets/registry.ts';
 import { integerFlag, parseFlags } from './args.ts';
-import type { Command } from './command.ts';
+import { UsageError, type Command } from './command.ts';
 import { finishReport, gateInput, repoPath } from './run-outputs.ts';
 
 export const DEFAULT_COUNTEREXAMPLES = 'counterexamples';
@@ -88,6 +88,7 @@ vacuous case or an expired waiver, 2 setup error or target unreachable.
     // Flags over the environment over the config file.
     const values = { ...flagsFromEnv(), ...Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) } as typeof parsed;
     const shard = values.shard !== undefined ? parseShard(values.shard) : null;
+    if (values.shard !== undefined && !shard) throw new UsageError(`${parsed.shard !== undefined ? '--shard' : 'WSAC_SHARD (environment)'} must be K/N with 1 <= K <= N (e.g. 2/4), got "${values.shard}"`);
     const flags: RunFlags = {
       config: values.config,
       target: values.target,

@@ -1,6 +1,6 @@
 // Run settings from the environment (a CI job's `env:`), below flags and above the
 // config file: each WSAC_* variable stands for one flag of `run`. Empty means unset.
-import { ConfigError } from '../errors.ts';
+import { UsageError } from './command.ts';
 
 export const ENV_FLAGS = {
   WSAC_TARGET: 'target',
@@ -33,11 +33,11 @@ export function flagsFromEnv(env: NodeJS.ProcessEnv = process.env): EnvFlags {
     if (raw === undefined || raw.trim() === '') continue;
     const value = raw.trim();
     if (BOOLEANS.has(flag)) {
-      if (!/^(true|false|1|0)$/i.test(value)) throw new ConfigError(name, `must be true or false, got "${raw}"`, `unset it or set ${name}=true`);
+      if (!/^(true|false|1|0)$/i.test(value)) throw new UsageError(`${name} (environment) must be true or false, got "${raw}"`);
       out[flag] = /^(true|1)$/i.test(value);
     } else {
       const min = INTEGERS[flag];
-      if (min !== undefined && (!/^\d+$/.test(value) || Number(value) < min)) throw new ConfigError(name, `must be an integer >= ${min}, got "${raw}"`, `fix or unset ${name}`);
+      if (min !== undefined && (!/^\d+$/.test(value) || Number(value) < min)) throw new UsageError(`${name} (environment) must be an integer >= ${min}, got "${raw}"`);
       out[flag] = value;
     }
   }
