@@ -1,13 +1,16 @@
-// The default target: the reference backend started in-process on PGlite. One PGlite
-// per process (a cold start takes seconds); each case seeds its own user under a
+// The default target: the reference backend on PGlite, hosted in a worker thread of
+// this process (embedded-host.ts) so the engine and the backend never starve each
+// other's event loop. One PGlite per process; each case seeds its own user under a
 // unique id, so concurrent cases and concurrent targets (mutants) never interfere.
 import { randomBytes } from 'node:crypto';
-import { isMutantId, MUTANT_IDS, openPgliteDirectory, startReferenceBackend, userSeeder, type SqlDirectory } from '../../src/index.ts';
+import { isMutantId, MUTANT_IDS, type UserSeed } from '../../src/index.ts';
 import { profilePolicy, type Policy } from '../../model/policy.ts';
 import { ConfigError } from '../errors.ts';
 import { generateKeys } from '../keys.ts';
-import { stallingDirectory } from './stalling-directory.ts';
-import type { Target, UserKind } from './target.ts';
+import { closeEmbeddedHost, startEmbeddedHost } from './embedded-host.ts';
+import type { Target, UserKind, UserRequest } from './target.ts';
+
+export { startEmbeddedHost, closeEmbeddedHost } from './embedded-host.ts';
 
 export interface EmbeddedTargetOptions {
   policy?: Policy;
@@ -17,21 +20,10 @@ export interface EmbeddedTargetOptions {
   quickTiming?: boolean;
 }
 
-let shared: Promise<SqlDirectory> | undefined;
+/** Ends the process's embedded host and its PGlite (the name predates the worker). */
+export const closeSharedDirectory = closeEmbeddedHost;
+
 let instances = 0;
-
-/** The process's PGlite directory, opened on first use. */
-export function sharedDirectory(): Promise<SqlDirectory> {
-  shared ??= openPgliteDirectory();
-  return shared;
-}
-
-/** Closes the process's PGlite, if one was opened (a CLI does this before exiting: PGlite keeps a timer). */
-export async function closeSharedDirectory(): Promise<void> {
-  const open = shared;
-  shared = undefined;
-  if (open) await (await open).close();
-}
 
 /** Timing fields an in-process backend can afford to shorten; skew stays >= 4 s for the exp margins. */
 export function quickTiming(policy: Policy): Policy {
@@ -51,14 +43,13 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
   const base = options.policy ?? profilePolicy('default');
   const policy = options.quickTiming === false ? base : quickTiming(base);
   const keys = await generateKeys(policy.algorithms[0]!);
-  const store = await sharedDirectory();
-  const seeder = userSeeder(store.sql);
-  const directory = stallingDirectory(store, policy.handshakeDeadlineMs * 3 + 2000);
-  const backend = await startReferenceBackend({
+  const host = startEmbeddedHost();
+  const { backend, url } = await host.call({
+    op: 'start',
     policy,
     keys: keys.verification.kind === 'secret' ? { secret: keys.verification.secret, ...(keys.kid ? { kid: keys.kid } : {}) } : { jwks: { keys: keys.verification.keys } },
-    directory,
     mutant,
+    stallMs: policy.handshakeDeadlineMs * 3 + 2000,
   });
   const prefix = `e${++instances}-${randomBytes(3).toString('hex')}`;
   const role = policy.requiredRole ?? 'member';
@@ -67,32 +58,34 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     inactive: { isActive: false, roles: [role] },
     'lacks-role': { isActive: true, roles: ['viewer'] },
   };
-  const httpBase = backend.url.replace(/^ws/, 'http').replace(/\/ws$/, '');
+  // One message for a whole run's users and stalls: one INSERT in the host.
+  const prepare = async (requests: readonly UserRequest[]): Promise<string[]> => {
+    const ids = requests.map((r) => `${prefix}-${r.caseId}`);
+    const users: UserSeed[] = requests.flatMap((r, i) => (r.kind === 'missing' ? [] : [{ userId: ids[i]!, ...ROWS[r.kind] }]));
+    const stalls = requests.flatMap((r, i) => (r.stall ? [{ userId: ids[i]!, ms: r.stallMs }] : []));
+    await host.call({ op: 'prepare', backend, users, stalls });
+    return ids;
+  };
+  const httpBase = url.replace(/^ws/, 'http').replace(/\/ws$/, '');
+  let closing: Promise<void> | undefined;
   return {
     kind: 'embedded',
     description: `embedded reference backend on PGlite${mutant ? `, mutant ${mutant}` : ''}`,
-    url: backend.url,
+    url,
     healthUrl: `${httpBase}/healthz`,
     policy,
     keys,
     capabilities: { stall: true, revoke: true, userKinds: ['active', 'missing', 'inactive', 'lacks-role'] },
     async prepareUser(caseId, kind, { stall, stallMs }) {
-      const userId = `${prefix}-${caseId}`;
-      if (kind !== 'missing') await seeder.insert([{ userId, ...ROWS[kind] }]);
-      if (stall) directory.stall(userId, stallMs);
-      return userId;
+      const [id] = await prepare([{ caseId, kind, stall, ...(stallMs !== undefined ? { stallMs } : {}) }]);
+      return id!;
     },
-    async prepareUsers(requests) {
-      // One INSERT for the whole run, instead of one per case.
-      const ids = requests.map((r) => `${prefix}-${r.caseId}`);
-      await seeder.insert(requests.flatMap((r, i) => (r.kind === 'missing' ? [] : [{ userId: ids[i]!, ...ROWS[r.kind] }])));
-      requests.forEach((r, i) => r.stall && directory.stall(ids[i]!, r.stallMs));
-      return ids;
-    },
-    revokeUser: (userId) => seeder.deactivate(userId),
-    async close() {
-      directory.releaseAll();
-      await backend.close();
+    prepareUsers: prepare,
+    revokeUser: (userId) => host.call({ op: 'revoke', userId }),
+    close() {
+      // The host may already be gone (closed by the CLI, or crashed): nothing left to stop.
+      closing ??= host.call({ op: 'stop', backend }).catch(() => undefined);
+      return closing;
     },
   };
 }

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../model/policy.ts';
-import { startReferenceBackend, userSeeder, type Directory } from '../../src/index.ts';
+import { openPgliteDirectory, startReferenceBackend, userSeeder, type Directory } from '../../src/index.ts';
 import { runConformance } from '../engine.ts';
 import { keysFromSecret } from '../keys.ts';
-import { sharedDirectory } from './embedded.ts';
 import { startUrlTarget } from './url.ts';
 
 const BIN = join(import.meta.dirname, '..', 'cli', 'bin.mjs');
@@ -82,7 +81,7 @@ describe('url target', () => {
 
   it('a deliberately broken backend (its directory adapter grants every role) is caught', async () => {
     const policy = resolvePolicy(POLICY_INPUT);
-    const store = await sharedDirectory();
+    const store = await openPgliteDirectory();
     await userSeeder(store.sql).insert(USERS);
     // The bug: roles are "normalised" to always include the required one.
     const roleBlind: Directory = {
@@ -106,6 +105,7 @@ describe('url target', () => {
       expect(lacksRole?.hint?.text).toContain('role');
     } finally {
       await backend.close();
+      await store.close();
     }
   });
 });

@@ -1,16 +1,14 @@
-// In-process PostgreSQL (PGlite, WASM). A cold start takes seconds: open one per process.
-import { PGlite } from '@electric-sql/pglite';
+// In-process PostgreSQL (PGlite, WASM). A start takes about a second from the cached
+// image (pglite-image.ts), seconds without: open one per process.
 import type { SqlDirectory } from './directory.ts';
+import { startPglite, type PgliteStartOptions } from './pglite-image.ts';
 import { CHANGE_CHANNEL, SCHEMA_SQL } from './schema.ts';
 import { createSqlDirectory } from './sql-directory.ts';
 
-export interface PgliteDirectoryOptions {
-  /** Where PGlite keeps its files; in memory when absent. */
-  dataDir?: string;
-}
+export type PgliteDirectoryOptions = PgliteStartOptions;
 
 export async function openPgliteDirectory(options: PgliteDirectoryOptions = {}): Promise<SqlDirectory> {
-  const db = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
+  const db = await startPglite(options);
   await db.exec(SCHEMA_SQL);
   return createSqlDirectory({
     sql: db,

@@ -1,0 +1,65 @@
+// The embedded host, in its own worker thread: one PGlite for the process and any
+// number of reference backends on it (the mutants command runs several at once).
+// Its event loop is its own, so a busy engine never delays the backend's answers
+// and the backend's database work never delays the engine's clocks.
+import { parentPort } from 'node:worker_threads';
+import { openPgliteDirectory, startReferenceBackend, userSeeder, type ReferenceBackend } from '../../src/index.ts';
+import type { HostReply, HostRequest } from './embedded-protocol.ts';
+import { stallingDirectory, type StallingDirectory } from './stalling-directory.ts';
+
+const port = parentPort!;
+const store = openPgliteDirectory();
+// Reported when asked for, not here: an unhandled rejection would end the thread.
+store.catch(() => {});
+const backends = new Map<number, { backend: ReferenceBackend; directory: StallingDirectory }>();
+let nextId = 0;
+
+function backendOf(id: number) {
+  const found = backends.get(id);
+  if (!found) throw new Error(`no embedded backend ${id}`);
+  return found;
+}
+
+async function stop(id: number): Promise<void> {
+  const { backend, directory } = backendOf(id);
+  backends.delete(id);
+  directory.releaseAll();
+  await backend.close();
+}
+
+async function handle(request: HostRequest): Promise<unknown> {
+  switch (request.op) {
+    case 'start': {
+      const directory = stallingDirectory(await store, request.stallMs);
+      const backend = await startReferenceBackend({ policy: request.policy, keys: request.keys, directory, mutant: request.mutant });
+      backends.set(++nextId, { backend, directory });
+      return { backend: nextId, url: backend.url };
+    }
+    case 'prepare': {
+      const { directory } = backendOf(request.backend);
+      await userSeeder((await store).sql).insert(request.users);
+      for (const s of request.stalls) directory.stall(s.userId, s.ms);
+      return undefined;
+    }
+    case 'revoke':
+      await userSeeder((await store).sql).deactivate(request.userId);
+      return undefined;
+    case 'stop':
+      await stop(request.backend);
+      return undefined;
+    case 'close':
+      await Promise.all([...backends.keys()].map(stop));
+      await (await store).close();
+      return undefined;
+  }
+}
+
+port.on('message', (message: { id: number; request: HostRequest }) => {
+  handle(message.request).then(
+    (value) => port.postMessage({ id: message.id, ok: true, value } satisfies HostReply),
+    (error: Error) => port.postMessage({ id: message.id, ok: false, error: { name: error.name, message: error.message } } satisfies HostReply),
+  ).finally(() => {
+    // Nothing is left to keep the thread alive once the store is closed: it ends.
+    if (message.request.op === 'close') port.close();
+  });
+});
