@@ -41,7 +41,7 @@ export const command: Command = {
 Runs every test path of the model and a fast-check fuzz budget against a target, judges
 each case (handshake and session verdicts), re-runs timing-dependent divergences,
 shrinks fuzzed ones to the fewest defects, and writes a counterexample per divergence.
-Without options: the reference backend in-process on PGlite (embedded target), the
+Without options: the reference backend on PGlite in a worker thread (embedded target), the
 default profile, all model paths plus ${DEFAULT_RUNS} fuzz cases.
 
 Options:

@@ -3,7 +3,10 @@
 // Its event loop is its own, so a busy engine never delays the backend's answers
 // and the backend's database work never delays the engine's clocks.
 import { parentPort } from 'node:worker_threads';
-import { openPgliteDirectory, startReferenceBackend, userSeeder, type ReferenceBackend } from '../../src/index.ts';
+// Modules, not src/index.ts: the host needs neither `pg` nor the mutant tables.
+import { openPgliteDirectory } from '../../src/directory/pglite.ts';
+import { userSeeder } from '../../src/directory/seed.ts';
+import { startReferenceBackend, type ReferenceBackend } from '../../src/server.ts';
 import type { HostReply, HostRequest } from './embedded-protocol.ts';
 import { stallingDirectory, type StallingDirectory } from './stalling-directory.ts';
 
