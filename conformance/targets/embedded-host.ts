@@ -32,6 +32,7 @@ export async function closeEmbeddedHost(): Promise<void> {
   await host?.close();
 }
 
+/** The host's own failure, or a failure it reports (PGlite would not start, a port was refused). */
 export class EmbeddedHostError extends Error {
   constructor(message: string) {
     super(message);
@@ -55,7 +56,7 @@ function spawnHost(onGone: () => void): EmbeddedHost {
     pending.delete(reply.id);
     settle();
     if (reply.ok) waiter.resolve(reply.value);
-    else waiter.reject(Object.assign(new EmbeddedHostError(reply.error.message), { cause: reply.error.name }));
+    else waiter.reject(new EmbeddedHostError(`embedded backend: ${reply.error.message}`));
   });
   const fail = (error: Error) => {
     gone ??= error;
