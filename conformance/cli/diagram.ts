@@ -7,8 +7,10 @@ export const command: Command = {
   summary: 'write the statechart (Mermaid, SVG) and the decision table for a policy',
   usage: `Usage: ws-auth-conformance diagram [--policy FILE] [--profile NAME] [--out DIR]
 
-Writes lifecycle.mmd, lifecycle.md (Mermaid for GitHub), lifecycle.svg (Graphviz, offline)
-and decision-table.md (reason -> outcome per profile, and for the target's own overrides).
+Writes lifecycle.svg (the whole machine; Graphviz, offline), overview.svg (stage groups
+left to right and the outcomes they end in), stage-<group>.svg (one view per group),
+lifecycle.md and lifecycle.mmd (Mermaid for GitHub) and decision-table.md (reason ->
+outcome per profile, and for the target's own overrides).
 
 Options:
   --policy FILE   the target's auth contract (JSON; fields over its profile)

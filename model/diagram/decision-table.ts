@@ -11,7 +11,7 @@ const WIRE: Record<string, string> = {
   'reject-401': '401',
   'reject-403': '403',
   'close-1008': '101, close 1008',
-  timeout: 'no answer',
+  timeout: 'timeout (no answer, socket closed at the deadline)',
 };
 
 export function decisionTable(policy: Policy): string {
@@ -49,6 +49,10 @@ A 401 carries \`WWW-Authenticate: Bearer\`, with \`error="invalid_token"\` unles
 was presented (${NO_TOKEN_REASONS.map((r) => `\`${r}\``).join(', ')}; RFC 6750 3.1).
 Reasons after the upgrade (\`auth-*\`, \`session-*\`) apply when the target enables
 first-message auth or keeps a session open.
+
+\`timeout\` means the target sent no answer and closed the socket by its own handshake
+deadline. A socket with no answer still open at the client's deadline is observed as
+\`hang\`: no reason allows it, under any policy (ws-auth-conformance's \`docs/field-failures.md\`).
 
 The last column is what a web page's \`WebSocket\` observes (events, \`CloseEvent.code\`,
 \`reason\`, \`wasClean\`): the browser hides the HTTP answer, so these outcomes collapse

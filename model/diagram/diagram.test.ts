@@ -28,6 +28,19 @@ describe('diagrams', () => {
     expect(files['lifecycle.svg']).toContain('401 Unauthorized');
   });
 
+  it('an overview no wider than a page, and one view per stage group holding all its checks', async () => {
+    const files = await renderDiagrams(profilePolicy('default'));
+    const widthOf = (svg: string) => Number(/<svg width="(\d+)pt"/.exec(svg)?.[1]);
+    expect(widthOf(files['overview.svg']!)).toBeLessThan(widthOf(files['lifecycle.svg']!) / 3);
+    const stages = Object.keys(files).filter((f) => f.startsWith('stage-'));
+    expect(stages.sort()).toEqual(['stage-claims.svg', 'stage-directory.svg', 'stage-handshake.svg', 'stage-session.svg', 'stage-token.svg']);
+    // Graphviz writes a hyphen in text as &#45;.
+    const text = (name: string) => files[name]!.replaceAll('&#45;', '-');
+    expect(text('stage-token.svg')).toContain('>alg-none<');
+    expect(text('stage-token.svg')).not.toContain('user-unknown');
+    expect(text('stage-directory.svg')).toContain('>user-unknown<');
+  });
+
   it('the decision table shows each profile, and the target column only when it overrides', () => {
     const plain = decisionTable(profilePolicy('default'));
     expect(plain).toMatch(/\| `user-unknown` \| User state \| [^|]+ \| 403 \| 401 \| error, close 1006 \(not clean\) \|\n/);

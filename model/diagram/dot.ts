@@ -3,9 +3,9 @@
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { Diagram } from './graph.ts';
 
-const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+export const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-const OUTCOME_COLOURS: Record<string, [fill: string, stroke: string]> = {
+export const OUTCOME_COLOURS: Record<string, [fill: string, stroke: string]> = {
   accept: ['#d8f3dc', '#2d6a4f'],
   'reject-401': ['#ffe8cc', '#d9480f'],
   'reject-403': ['#ffe3e3', '#c92a2a'],
@@ -62,7 +62,7 @@ export function toDot(diagram: Diagram, title: string): string {
 }
 
 /** Long merged labels wrap so edges stay readable. */
-function wrap(label: string, width = 28): string {
+export function wrap(label: string, width = 28): string {
   const words = label.split(' ');
   const lines: string[] = [];
   let line = '';

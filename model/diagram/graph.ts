@@ -21,7 +21,7 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   'reject-401': '401 Unauthorized',
   'reject-403': '403 Forbidden',
   'close-1008': '101 then close 1008',
-  timeout: 'timeout (no answer; socket released)',
+  timeout: 'timeout (no answer, socket closed at the deadline)',
 };
 
 export function diagramOf(machine: AuthMachine): Diagram {

@@ -7,6 +7,7 @@ import { decisionTable } from './decision-table.ts';
 import { renderSvg, toDot } from './dot.ts';
 import { diagramOf } from './graph.ts';
 import { toMermaid } from './mermaid.ts';
+import { groupKey, overviewDot, stageDot } from './views.ts';
 
 export const DEFAULT_DIAGRAM_DIR = 'docs/model';
 
@@ -14,10 +15,21 @@ export async function renderDiagrams(policy: Policy): Promise<Record<string, str
   const diagram = diagramOf(machineFor(policy));
   const mermaid = toMermaid(diagram);
   const title = `WebSocket handshake authentication (profile ${policy.profile}, policy ${policyDigest(policy)})`;
+  const stages: Record<string, string> = {};
+  for (const group of diagram.groups) stages[`stage-${groupKey(group)}.svg`] = await renderSvg(stageDot(diagram, group, `${group.label} (profile ${policy.profile})`));
+  const views = [
+    '## Overview',
+    '',
+    '![overview](overview.svg)',
+    '',
+    ...diagram.groups.flatMap((g) => [`## ${g.label}`, '', `![${g.label}](stage-${groupKey(g)}.svg)`, '']),
+  ].join('\n');
   return {
     'lifecycle.mmd': mermaid,
-    'lifecycle.md': `# ${title}\n\nGenerated from the model (\`ws-auth-conformance diagram\`); do not edit by hand.\nRendered: [lifecycle.svg](lifecycle.svg). Reasons and outcomes: [decision-table.md](decision-table.md).\n\n\`\`\`mermaid\n${mermaid}\`\`\`\n`,
+    'lifecycle.md': `# ${title}\n\nGenerated from the model (\`ws-auth-conformance diagram\`); do not edit by hand.\nThe whole machine in one picture: [lifecycle.svg](lifecycle.svg). Reasons and outcomes: [decision-table.md](decision-table.md).\n\n${views}\n## The machine (Mermaid)\n\n\`\`\`mermaid\n${mermaid}\`\`\`\n`,
     'lifecycle.svg': await renderSvg(toDot(diagram, title)),
+    'overview.svg': await renderSvg(overviewDot(diagram, title)),
+    ...stages,
     'decision-table.md': decisionTable(policy),
   };
 }
