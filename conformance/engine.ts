@@ -1,32 +1,29 @@
-// The conformance engine: target -> preflight (reachable, healthy, canary) -> plan
-// (model paths, fuzz, relation twins) -> drive (concurrently, slow cases first) ->
-// judge (checks, then relations) -> re-run timing-dependent divergences -> shrink ->
-// counterexamples -> summary. Results are values; reporters receive events; nothing
-// here prints or exits (the CLI does).
-import { randomBytes } from 'node:crypto';
+// The conformance engine, as its phases: preflight (reachable, healthy, canary) -> plan
+// (model paths, fuzz, relation twins) -> drive (concurrently, slow cases first, as many
+// at once as the machine keeps up with) -> relate (twins compared) -> confirm (every
+// divergence replayed on its own) -> shrink -> collect (divergences, counterexamples,
+// summary). Results are values; reporters receive events; nothing here prints or exits.
 import { predict } from '../model/oracle.ts';
-import { policyDigest, type Policy } from '../model/policy.ts';
+import { policyDigest } from '../model/policy.ts';
 import type { FuzzShape } from './cases/arbitraries/facts.ts';
 import { canonicalFacts, type Case } from './cases/case.ts';
-import { describeFacts, isTimingDependent, type Facts } from './cases/facts-util.ts';
-import { KeyRing } from './cases/forge/token.ts';
-import { blockedBy, planCases, type CasePlan, type Unavailable } from './cases/plan.ts';
+import { blockedBy, planCases, type Unavailable } from './cases/plan.ts';
 import type { Shard } from './cases/shard.ts';
 import { observedOutcome } from './drive/evidence.ts';
-import { estimatedCost, executeCase, userRequestFor, type DriveSettings } from './drive/execute.ts';
+import { estimatedCost, userRequestFor, type DriveSettings } from './drive/execute.ts';
 import { runPool } from './drive/pool.ts';
-import { isDivergentRun, judgeInput, type CaseRun } from './judge/case-run.ts';
-import type { Finding } from './judge/context.ts';
-import { judge } from './judge/judge.ts';
-import { RELATIONS } from './judge/relations.ts';
+import { isDivergentRun, type CaseRun, type JudgedRun } from './judge/case-run.ts';
 import { checkHealth, checkReachable } from './preflight.ts';
 import type { EngineEvent, Reporter } from './report/events.ts';
 import { summarise, toResult } from './report/summary.ts';
-import { buildCounterexample, counterexampleFileName, writeCounterexample } from './replay/counterexample.ts';
-import type { CaseResult, CompletedRun, Divergence, PreflightReport, RunResult } from './result.ts';
+import type { CompletedRun, PreflightReport, RunResult } from './result.ts';
 import { shrinkDivergences, type ShrinkBudget, type Shrunk } from './shrink/divergences.ts';
 import { unavailableFacts, type Target } from './targets/target.ts';
-import { DEFAULT_CONCURRENCY } from './config/resolve.ts';
+import { caseResults, collectDivergences, finalRuns, notReproduced, type CollectContext } from './engine/collect.ts';
+import { adaptiveConcurrency, fixedConcurrency } from './engine/concurrency.ts';
+import { confirmDivergences, type Confirmed } from './engine/confirm.ts';
+import { createRunContext, type RunContext } from './engine/context.ts';
+import { relate } from './engine/relate.ts';
 
 export interface RunOptions {
   /** A started target, or a function starting one (then the engine also closes it). */
@@ -34,7 +31,8 @@ export interface RunOptions {
   seed: number;
   /** Fuzz budget: cases drawn by fast-check on top of the model paths. */
   runs: number;
-  concurrency?: number;
+  /** Cases in flight at once; default adaptive (from the cores, backing off under load). */
+  concurrency?: number | null;
   /** Client deadline for an HTTP answer; default policy.handshakeDeadlineMs + 500. */
   deadlineMs?: number | null;
   /** How long an accepted socket is watched; default 150 ms. */
@@ -47,8 +45,8 @@ export interface RunOptions {
   relations?: boolean;
   /** Shrink divergent fuzz cases (default: up to 4 distinct divergences, 60 live runs and 5 s each). */
   shrink?: ShrinkBudget | false;
-  /** Re-run divergences of timing-dependent cases (default true). */
-  rerunTiming?: boolean;
+  /** Replays of each divergence before it is reported (default 2; 0 reports first observations unconfirmed). */
+  confirm?: number;
   /** Stop after a failing canary, since every valid case would fail the same way (default true). */
   stopAfterCanaryFailure?: boolean;
   /** Write one counterexample file per divergence here. */
@@ -65,250 +63,226 @@ export interface RunOptions {
   cases?: Case[];
   /** Run only this share of the planned cases (`--shard K/N`); the canary runs in every shard. */
   shard?: Shard | null;
+  /** Aborting ends the run with what was judged so far (a partial result, exit 130). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_SHRINK: ShrinkBudget = { maxCases: 4, maxRunsPerCase: 60, maxMs: 5000 };
+export const DEFAULT_CONFIRM = 2;
 
 export async function runConformance(options: RunOptions, reporter?: Reporter): Promise<RunResult> {
   const emit = (e: EngineEvent) => reporter?.onEvent(e);
   const finish = (result: RunResult) => (emit({ type: 'run-finished', result }), result);
+  const interrupted = () => finish({ kind: 'interrupted', detail: 'interrupted before the first case was judged' });
   let target: Target;
   const owned = typeof options.target === 'function';
   try {
     target = typeof options.target === 'function' ? await options.target() : options.target;
   } catch (error) {
-    return finish({ kind: 'setup-error', error: error as Error });
+    return options.signal?.aborted ? interrupted() : finish({ kind: 'setup-error', error: error as Error });
   }
   try {
-    return finish(await runAgainst(target, options, emit));
+    const result = await runAgainst(target, options, emit);
+    return finish(result ?? { kind: 'interrupted', detail: 'interrupted before the first case was judged' });
   } catch (error) {
-    return finish({ kind: 'setup-error', error: error as Error });
+    return options.signal?.aborted ? interrupted() : finish({ kind: 'setup-error', error: error as Error });
   } finally {
+    // After an interrupt, a failing clean-up is not news: the run already ended.
     if (owned) await target.close().catch(() => {});
   }
 }
 
-async function runAgainst(target: Target, options: RunOptions, emit: (e: EngineEvent) => void): Promise<RunResult> {
-  const started = performance.now();
-  const policy = target.policy;
-  const strict = options.strict ?? false;
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const settings: DriveSettings = {
-    deadlineMs: options.deadlineMs ?? policy.handshakeDeadlineMs + 500,
+function settingsFor(target: Target, options: RunOptions): DriveSettings {
+  return {
+    deadlineMs: options.deadlineMs ?? target.policy.handshakeDeadlineMs + 500,
     observeMs: options.observeMs ?? 150,
     revokeWatchMs: 1500,
     // Timers of a loaded server fire late; a close this late still counts as on time.
     expiryToleranceMs: 1500,
   };
+}
+
+async function runAgainst(target: Target, options: RunOptions, outer: (e: EngineEvent) => void): Promise<RunResult | null> {
+  const started = performance.now();
+  const signal = options.signal ?? null;
+  let firstConfirmedMs: number | null = null;
+  const emit = (e: EngineEvent) => {
+    if (e.type === 'confirmed' && e.status !== 'not-reproduced') firstConfirmedMs ??= Math.round(performance.now() - started);
+    outer(e);
+  };
+  const strict = options.strict ?? false;
+  const ctx = createRunContext(target, settingsFor(target, options), strict, emit, signal);
+  const policy = target.policy;
   const targetInfo = { kind: target.kind, description: target.description, url: target.url };
-  emit({ type: 'run-started', target: target.description, seed: options.seed, policyDigest: policyDigest(policy), profile: policy.profile });
+  const attempts = options.confirm ?? DEFAULT_CONFIRM;
+  ctx.lag.start();
+  try {
+    emit({ type: 'run-started', target: target.description, seed: options.seed, policyDigest: policyDigest(policy), profile: policy.profile });
 
-  // Preflight: reachable and healthy, or the run ends here as "unreachable".
-  const preflight: PreflightReport = { reachable: await checkReachable(target, settings.deadlineMs), health: null, canary: null };
-  if (preflight.reachable.ok) preflight.health = await checkHealth(target, Math.max(2000, settings.deadlineMs));
-  if (!preflight.reachable.ok || (preflight.health && !preflight.health.ok)) {
+    // Preflight: reachable and healthy, or the run ends here as "unreachable".
+    const preflight = await checkTarget(target, ctx.settings.deadlineMs);
+    if (!preflight.reachable.ok || (preflight.health && !preflight.health.ok)) {
+      emit({ type: 'preflight', preflight });
+      return { kind: 'unreachable', target: targetInfo, preflight, detail: !preflight.reachable.ok ? preflight.reachable.detail : preflight.health!.detail };
+    }
+    if (signal?.aborted) return null;
+
+    // The canary: the canonical valid case, before anything else, confirmed at once.
+    const canonical = canonicalFacts(policy);
+    const canary = await ctx.runCase({ key: 'canary', source: { kind: 'canary' }, facts: canonical, prediction: predict(policy, canonical) });
+    const confirmed = isDivergentRun(canary, false) ? await confirmDivergences(ctx, [canary], new Map(), attempts) : new Map<string, Confirmed>();
+    const canaryFinal = confirmed.get('canary')?.run ?? canary;
+    const canaryOk = !isDivergentRun(canaryFinal, false);
+    preflight.canary = {
+      ok: canaryOk,
+      detail: canaryOk ? `canonical valid case accepted (key ${target.keys.fingerprint})` : `canonical valid case: ${canaryFinal.judgement.hint?.text ?? observedOutcome(canaryFinal.exec.evidence)}`,
+    };
     emit({ type: 'preflight', preflight });
-    return { kind: 'unreachable', target: targetInfo, preflight, detail: !preflight.reachable.ok ? preflight.reachable.detail : preflight.health!.detail };
-  }
+    if (signal?.aborted) return null;
+    const stoppedAfterCanary = !canaryOk && !options.cases && options.stopAfterCanaryFailure !== false;
 
-  const ring = new KeyRing(target.keys);
-  // Subjects are unique per case and per run: a target reused across runs (mutants,
-  // bench) keeps the users of earlier runs, revoked ones included.
-  const runNonce = randomBytes(3).toString('hex');
-  let seq = 0;
-  const rejudge = (run: CaseRun, relationFindings: Finding[] = []) => {
-    run.judgement = judge(judgeInput(policy, run.kase, run.exec!, settings), target.keys.fingerprint, relationFindings);
-  };
-  const runCase = async (kase: Case, userId?: string): Promise<CaseRun> => {
-    const run: CaseRun = { kase, exec: await executeCase(target, ring, kase, settings, `${runNonce}-${++seq}`, userId), judgement: null };
-    rejudge(run);
+    // Plan.
+    const unavailable = unavailableFacts(target) as Unavailable;
+    const plan = planCases(
+      policy,
+      canonical,
+      { cases: stoppedAfterCanary ? [] : options.cases, paths: options.paths !== false, relations: options.relations !== false, seed: options.seed, runs: options.runs, fuzz: options.fuzz, shard: options.shard },
+      unavailable,
+    );
+    const total = plan.all.length + 1;
+    emit({ type: 'cases-planned', total, ...plan.counts });
+    emit({ type: 'case-finished', result: toResult(canaryFinal, strict), done: 1, total });
+
+    // Drive.
+    const concurrency = options.concurrency ? fixedConcurrency(options.concurrency) : adaptiveConcurrency(ctx.settings.deadlineMs, (w) => ctx.lag.recentMax(w));
+    const driven = await drive(ctx, plan.all, unavailable, (run, done) => {
+      if (run.status === 'judged') concurrency.record(run.exec.evidence, run.kase.facts.latency === 'stalled');
+      emit({ type: 'case-finished', result: toResult(run, strict), done: done + 1, total });
+    }, concurrency.limit);
+    const first: CaseRun[] = [canary, ...driven];
+
+    // Relate, confirm, shrink: skipped once interrupted.
+    const twinReports = relate(ctx, driven, plan);
+    if (!signal?.aborted) {
+      const candidates = driven.filter((r): r is JudgedRun => isDivergentRun(r, strict));
+      for (const [k, v] of await untilAborted(confirmDivergences(ctx, candidates, plan.twinsOf, attempts), signal, new Map())) confirmed.set(k, v);
+    }
+    const final = finalRuns(first, confirmed);
+    const shrunk =
+      options.shrink === false || signal?.aborted
+        ? new Map<string, Shrunk>()
+        : await untilAborted(
+            shrinkDivergences(final, options.shrink ?? DEFAULT_SHRINK, {
+              policy,
+              canonical,
+              arbitrary: plan.arbitrary,
+              runs: options.runs,
+              relations: options.relations !== false,
+              enabled: plan.enabled,
+              unavailable,
+              isDivergent: (r) => isDivergentRun(r, strict),
+              runCase: (k) => ctx.runCase(k),
+              rejudge: (r, f) => ctx.rejudge(r, f),
+              onStep: (key, steps, description) => emit({ type: 'shrink-step', key, steps, description }),
+            }),
+            signal,
+            new Map<string, Shrunk>(),
+          );
+
+    // Collect.
+    const collect: CollectContext = {
+      policy,
+      canonical,
+      strict,
+      shrunk,
+      confirmed,
+      twinReports,
+      target: { ...targetInfo, mutant: options.mutant ?? null },
+      counterexamplesDir: options.counterexamplesDir ?? null,
+      revealTokens: options.revealTokens ?? false,
+    };
+    const divergences = await collectDivergences(final, collect);
+    for (const divergence of divergences) emit({ type: 'divergence', divergence });
+    const cases = caseResults(first, collect);
+    const summary = summarise(policy, cases, unavailable, performance.now() - started);
+    const confirmations = [...confirmed.values()].map((c) => c.confirmation);
+    const partial = Boolean(signal?.aborted);
+    const run: CompletedRun = {
+      kind: 'completed',
+      passed: !partial && divergences.length === 0 && summary.vacuous === 0,
+      target: targetInfo,
+      seed: options.seed,
+      runs: options.runs,
+      strict,
+      policyDigest: policyDigest(policy),
+      policy,
+      profile: policy.profile,
+      preflight,
+      stoppedAfterCanary,
+      partial,
+      cases,
+      divergences,
+      notReproduced: notReproduced(first, collect),
+      summary,
+      harness: {
+        concurrency: concurrency.stats(),
+        loopDelay: ctx.lag.stop(),
+        confirmation: {
+          candidates: confirmations.length,
+          deterministic: confirmations.filter((c) => c.status === 'deterministic').length,
+          flaky: confirmations.filter((c) => c.status === 'flaky').length,
+          notReproduced: confirmations.filter((c) => c.status === 'not-reproduced').length,
+          attempts,
+        },
+        firstConfirmedMs,
+      },
+    };
     return run;
-  };
-  const divergent = (run: CaseRun) => isDivergentRun(run, strict);
-  const costOf = (kase: Case) => estimatedCost(kase, policy.authWindowMs, policy.clockSkewSeconds, settings);
+  } finally {
+    ctx.lag.stop();
+  }
+}
 
-  // The canary: the canonical valid case, before anything else.
-  const canonical = canonicalFacts(policy);
-  const canary = await runCase({ key: 'canary', source: { kind: 'canary' }, facts: canonical, prediction: predict(policy, canonical) });
-  const canaryOk = !isDivergentRun(canary, false);
-  preflight.canary = {
-    ok: canaryOk,
-    detail: canaryOk ? `canonical valid case accepted (key ${target.keys.fingerprint})` : `canonical valid case: ${canary.judgement!.hint?.text ?? observedOutcome(canary.exec!.evidence)}`,
-  };
-  emit({ type: 'preflight', preflight });
-  const stoppedAfterCanary = !canaryOk && !options.cases && options.stopAfterCanaryFailure !== false;
+async function checkTarget(target: Target, deadlineMs: number): Promise<PreflightReport> {
+  // A busy machine connects slowly: these limits allow for it (an absent target is refused at once).
+  const reachable = await checkReachable(target, Math.max(10_000, deadlineMs));
+  const health = reachable.ok ? await checkHealth(target, Math.max(10_000, deadlineMs)) : null;
+  return { reachable, health, canary: null };
+}
 
-  // Plan, then drive everything: slow cases first, at most `concurrency` at once.
-  const unavailable = unavailableFacts(target) as Unavailable;
-  const plan = planCases(
-    policy,
-    canonical,
-    { cases: stoppedAfterCanary ? [] : options.cases, paths: options.paths !== false, relations: options.relations !== false, seed: options.seed, runs: options.runs, fuzz: options.fuzz, shard: options.shard },
-    unavailable,
-  );
-  const total = plan.all.length + 1;
-  let finished = 1;
-  emit({ type: 'cases-planned', total, ...plan.counts });
-  emit({ type: 'case-finished', result: toResult(canary, strict), done: finished, total });
+/** Drives the planned cases; once aborted, returns the ones finished so far (blocked ones included). */
+async function drive(ctx: RunContext, all: readonly Case[], unavailable: Unavailable, onFinished: (run: CaseRun, done: number) => void, limit: () => number): Promise<CaseRun[]> {
   // Subjects for every runnable case at once, when the target can (one round trip).
   const prepared = new Map<string, string>();
-  if (target.prepareUsers) {
-    const runnable = plan.all.filter((k) => !blockedBy(k.facts, unavailable));
-    const ids = await target.prepareUsers(runnable.map((k) => userRequestFor(k, settings, `${runNonce}-${++seq}`)));
+  if (ctx.target.prepareUsers) {
+    const runnable = all.filter((k) => !blockedBy(k.facts, unavailable));
+    const ids = await ctx.target.prepareUsers(runnable.map((k) => userRequestFor(k, ctx.settings, ctx.nextCaseId())));
     runnable.forEach((k, i) => prepared.set(k.key, ids[i]!));
   }
-  const runs = await runPool(plan.all, concurrency, costOf, async (kase): Promise<CaseRun> => {
+  const runs: Array<CaseRun | undefined> = new Array(all.length);
+  let done = 0;
+  const cost = (k: Case) => estimatedCost(k, ctx.policy.authWindowMs, ctx.policy.clockSkewSeconds, ctx.settings);
+  const pool = runPool(all, limit, cost, async (kase, i) => {
     const blocked = blockedBy(kase.facts, unavailable);
-    const run: CaseRun = blocked ? { kase, exec: null, judgement: null, notCovered: blocked } : await runCase(kase, prepared.get(kase.key));
-    emit({ type: 'case-finished', result: toResult(run, strict), done: ++finished, total });
-    return run;
+    const run: CaseRun = blocked ? { status: 'blocked', kase, reason: blocked } : await ctx.runCase(kase, prepared.get(kase.key));
+    if (ctx.signal?.aborted) return;
+    runs[i] = run;
+    onFinished(run, ++done);
+  }, ctx.signal);
+  await untilAborted(pool, ctx.signal, undefined);
+  return runs.filter((r): r is CaseRun => r !== undefined);
+}
+
+/** The promise's value, or `fallback` as soon as the signal aborts. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | null, fallback: T): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve(fallback);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => resolve(fallback);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
   });
-
-  const twinReports = applyRelations(runs, plan, rejudge);
-  const results = [canary, ...runs];
-
-  // Timing-dependent divergences are re-run before they are reported.
-  const stability = new Map<string, 'deterministic' | 'flaky'>();
-  if (options.rerunTiming !== false) {
-    const again = results.filter((r) => divergent(r) && isTimingDependent(r.kase.facts));
-    await runPool(again, concurrency, (r) => costOf(r.kase), async (first) => {
-      const second = await runCase(first.kase);
-      const same = second.judgement!.handshake === first.judgement!.handshake && second.judgement!.session === first.judgement!.session;
-      stability.set(first.kase.key, same ? 'deterministic' : 'flaky');
-      emit({ type: 'rerun', key: first.kase.key, stability: same ? 'deterministic' : 'flaky' });
-    });
-  }
-
-  const shrunk =
-    options.shrink === false
-      ? new Map<string, Shrunk>()
-      : await shrinkDivergences(results, options.shrink ?? DEFAULT_SHRINK, {
-          policy,
-          canonical,
-          arbitrary: plan.arbitrary,
-          runs: options.runs,
-          relations: options.relations !== false,
-          enabled: plan.enabled,
-          unavailable,
-          isDivergent: divergent,
-          runCase,
-          rejudge,
-          onStep: (key, steps, description) => emit({ type: 'shrink-step', key, steps, description }),
-        });
-
-  const divergences = await collectDivergences(results.filter(divergent), { canonical, shrunk, stability, options, target: { ...targetInfo, mutant: options.mutant ?? null }, policy });
-  for (const divergence of divergences) emit({ type: 'divergence', divergence });
-
-  const cases = results.map((run) => {
-    const r = toResult(run, strict, options.revealTokens ?? false);
-    r.twins = twinReports.get(run.kase.key) ?? [];
-    if (stability.has(run.kase.key)) r.stability = stability.get(run.kase.key)!;
-    return r;
-  });
-  const summary = summarise(policy, cases, unavailable, performance.now() - started);
-  const run: CompletedRun = {
-    kind: 'completed',
-    passed: divergences.length === 0 && summary.vacuous === 0,
-    target: targetInfo,
-    seed: options.seed,
-    runs: options.runs,
-    strict,
-    policyDigest: policyDigest(policy),
-    policy,
-    profile: policy.profile,
-    preflight,
-    stoppedAfterCanary,
-    cases,
-    divergences,
-    summary,
-  };
-  return run;
-}
-
-/** Compares each case with its twins; a broken relation is a finding of the case. */
-function applyRelations(runs: CaseRun[], plan: CasePlan, rejudge: (run: CaseRun, findings: Finding[]) => void): Map<string, CaseResult['twins']> {
-  const byKey = new Map(runs.map((r) => [r.kase.key, r]));
-  const reports = new Map<string, CaseResult['twins']>();
-  for (const run of runs) {
-    const twins = plan.twinsOf.get(run.kase.key);
-    if (!twins || !run.exec) continue;
-    const findings: Finding[] = [];
-    const list: CaseResult['twins'] = [];
-    for (const { relation, kase } of twins) {
-      const twin = byKey.get(kase.key);
-      if (!twin?.exec) continue;
-      const finding = RELATIONS.find((r) => r.id === relation)!.compare(run.exec.evidence, twin.exec.evidence, run.kase.facts);
-      list.push({ relation, key: kase.key, observed: observedOutcome(twin.exec.evidence), holds: finding === null });
-      if (finding) findings.push(finding);
-    }
-    reports.set(run.kase.key, list);
-    if (findings.length) rejudge(run, findings);
-  }
-  return reports;
-}
-
-interface DivergenceContext {
-  canonical: Facts;
-  shrunk: Map<string, Shrunk>;
-  stability: Map<string, 'deterministic' | 'flaky'>;
-  options: RunOptions;
-  target: { kind: string; description: string; url: string; mutant: string | null };
-  policy: Policy;
-}
-
-/** One Divergence per divergent case, minimal ones first, each with its counterexample file. */
-async function collectDivergences(divergent: CaseRun[], ctx: DivergenceContext): Promise<Divergence[]> {
-  const out: Divergence[] = [];
-  for (const run of divergent) {
-    const j = run.judgement!;
-    const key = run.kase.key;
-    const stability = ctx.stability.get(key);
-    const div: Divergence = {
-      key,
-      handshake: j.handshake,
-      session: j.session,
-      expected: `${run.kase.prediction.outcome} (${run.kase.prediction.reason})`,
-      observed: observedOutcome(run.exec!.evidence),
-      hint: j.hint,
-      description: describeFacts(run.kase.facts, ctx.canonical),
-      ...(stability ? { stability } : {}),
-    };
-    const s = ctx.shrunk.get(key);
-    if (s) div.shrunk = { facts: s.facts, description: describeFacts(s.facts, ctx.canonical), steps: s.steps, path: s.path };
-    if (ctx.options.counterexamplesDir) {
-      div.counterexampleFile = s ? await writeFor(s.run, `${key}-shrunk`, ctx, stability, key) : await writeFor(run, key, ctx, stability);
-    }
-    out.push(div);
-  }
-  // Minimal cases first: the canary, model paths, their noise variants, fuzz, relation twins.
-  const rank = (key: string) => (key === 'canary' ? 0 : key.startsWith('path:') ? (key.endsWith('+noise') ? 2 : 1) : key.includes('~') ? 4 : 3);
-  return out.sort((a, b) => rank(a.key) - rank(b.key));
-}
-
-function writeFor(run: CaseRun, key: string, ctx: DivergenceContext, stability: 'deterministic' | 'flaky' | undefined, shrunkFrom?: string): Promise<string> {
-  const dir = ctx.options.counterexamplesDir!;
-  const j = run.judgement!;
-  const c = buildCounterexample(
-    {
-      key,
-      source: run.kase.source,
-      description: describeFacts(run.kase.facts, ctx.canonical),
-      facts: run.kase.facts,
-      policy: ctx.policy,
-      target: ctx.target,
-      request: run.exec!.request,
-      prediction: run.kase.prediction,
-      observed: observedOutcome(run.exec!.evidence),
-      evidence: run.exec!.evidence,
-      handshake: j.handshake,
-      session: j.session,
-      findings: j.findings,
-      hint: j.hint,
-      ...(stability ? { stability } : {}),
-      ...(shrunkFrom ? { shrunkFrom } : {}),
-      revealTokens: ctx.options.revealTokens ?? false,
-    },
-    `${dir}/${counterexampleFileName(key)}`,
-  );
-  return writeCounterexample(dir, c);
 }

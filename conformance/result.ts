@@ -11,6 +11,15 @@ import type { Finding } from './judge/context.ts';
 import type { Hint } from './judge/hints.ts';
 import type { SessionVerdict, Verdict } from './judge/verdict.ts';
 import type { ConformanceError } from './errors.ts';
+import type { ConcurrencyStats } from './engine/concurrency.ts';
+import type { LoopLagStats } from './engine/loop-lag.ts';
+
+/** How a divergence was confirmed: replayed on its own `attempts` times, `reproduced` of them the same way. */
+export interface Confirmation {
+  status: 'deterministic' | 'flaky' | 'not-reproduced';
+  attempts: number;
+  reproduced: number;
+}
 
 /** The request as it may be shown: the token replaced by its fingerprint. */
 export interface RedactedRequest {
@@ -39,8 +48,12 @@ export interface CaseResult {
   findings: Finding[];
   hint: Hint | null;
   divergent: boolean;
-  /** For divergences of timing-dependent cases: the outcome of the re-run. */
+  /** For divergences: deterministic or flaky once confirmed (see `confirmation`). */
   stability?: 'deterministic' | 'flaky';
+  /** Set when the first observation diverged: its replays (the evidence shown is a replay's). */
+  confirmation?: Confirmation;
+  /** The first observation, when it diverged but its replays did not. */
+  firstObserved?: { observed: string; handshake: Verdict; session: SessionVerdict };
   /** Twins that checked a metamorphic relation on this case. */
   twins: Array<{ relation: string; key: string; observed: string; holds: boolean }>;
 }
@@ -57,6 +70,28 @@ export interface Divergence {
   shrunk?: { facts: Facts; description: string; steps: number; path: string };
   counterexampleFile?: string;
   stability?: 'deterministic' | 'flaky';
+  /** Absent when confirmation was off or the run was interrupted before it. */
+  confirmation?: Confirmation;
+}
+
+/** A first observation that diverged and whose replays never did: not a divergence. */
+export interface NotReproduced {
+  key: string;
+  description: string;
+  expected: string;
+  firstObserved: string;
+  verdicts: string;
+  attempts: number;
+}
+
+/** What the harness itself did: how many cases it ran at once and how late its own loop was. */
+export interface HarnessReport {
+  concurrency: ConcurrencyStats;
+  loopDelay: LoopLagStats;
+  /** Divergent first observations replayed, and what became of them. */
+  confirmation: { candidates: number; deterministic: number; flaky: number; notReproduced: number; attempts: number };
+  /** ms from the start of the run to the first confirmed divergence, or null. */
+  firstConfirmedMs: number | null;
 }
 
 export interface PreflightReport {
@@ -100,6 +135,10 @@ export interface CompletedRun {
   preflight: PreflightReport;
   /** Set when the canary failed and the run stopped there. */
   stoppedAfterCanary: boolean;
+  /** Interrupted (Ctrl-C): the cases judged so far, their divergences unconfirmed. */
+  partial: boolean;
+  notReproduced: NotReproduced[];
+  harness: HarnessReport;
   cases: CaseResult[];
   divergences: Divergence[];
   summary: Summary;
@@ -108,9 +147,11 @@ export interface CompletedRun {
 export type RunResult =
   | CompletedRun
   | { kind: 'unreachable'; target: { kind: string; description: string; url: string }; preflight: PreflightReport; detail: string }
-  | { kind: 'setup-error'; error: ConformanceError | Error };
+  | { kind: 'setup-error'; error: ConformanceError | Error }
+  | { kind: 'interrupted'; detail: string };
 
-export function exitCodeOf(result: RunResult): 0 | 1 | 2 {
+export function exitCodeOf(result: RunResult): 0 | 1 | 2 | 130 {
+  if (result.kind === 'interrupted' || (result.kind === 'completed' && result.partial)) return 130;
   if (result.kind !== 'completed') return 2;
   return result.passed ? 0 : 1;
 }

@@ -12,7 +12,6 @@ import { predict } from '../../model/oracle.ts';
 import { DEFAULT_FUZZ_SHAPE } from '../cases/arbitraries/facts.ts';
 import { canonicalFacts, type Case } from '../cases/case.ts';
 import { fuzzArbitrary, fuzzCases } from '../cases/fuzz.ts';
-import { DEFAULT_CONCURRENCY } from '../config/resolve.ts';
 import type { DriveSettings } from '../drive/execute.ts';
 import { runConformance, type RunOptions } from '../engine.ts';
 import type { Reporter } from '../report/events.ts';
@@ -20,12 +19,14 @@ import { closeSharedDirectory, startEmbeddedTarget } from '../targets/embedded.t
 import type { Target } from '../targets/target.ts';
 import { forgeAll, sendAll } from './yardstick.ts';
 
+// Both sides of the comparison run this wide (the engine fixed, not adaptive): like with like.
+const BENCH_CONCURRENCY = 64;
 const { values } = parseArgs({
   options: {
     cases: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '2' },
     timeouts: { type: 'string', default: '50' },
-    concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
+    concurrency: { type: 'string', default: String(BENCH_CONCURRENCY) },
     seed: { type: 'string', default: '7' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -35,7 +36,7 @@ if (values.help) {
 
 Engine vs yardstick (the same pre-forged requests from a bare ws client) on N handshake
 fuzz cases, in alternating rounds; then N stalled cases at once against one deadline.
-Defaults: --cases 2000 --rounds 2 --timeouts 50 --concurrency ${DEFAULT_CONCURRENCY} --seed 7
+Defaults: --cases 2000 --rounds 2 --timeouts 50 --concurrency ${BENCH_CONCURRENCY} --seed 7
 `);
   process.exit(0);
 }

@@ -1,7 +1,6 @@
 // `ws-auth-conformance mutants`: the mutation score of the suite against the field
 // failures, measured, not assumed.
 import { MUTANT_IDS, isMutantId, type MutantId } from '../../src/index.ts';
-import { DEFAULT_CONCURRENCY } from '../config/resolve.ts';
 import { runPool } from '../drive/pool.ts';
 import { scoreMutant, type MutantScore } from '../mutation/score.ts';
 import { closeSharedDirectory } from '../targets/embedded.ts';
@@ -25,7 +24,7 @@ Options:
   --only IDS        comma-separated mutant ids (default: all ${MUTANT_IDS.length})
   --seed N          fast-check seed (default 1; the same seed gives the same cases)
   --runs N          fuzz budget per mutant on top of the model paths (default ${DEFAULT_MUTANT_RUNS})
-  --concurrency N   cases in flight at once, per mutant (default ${DEFAULT_CONCURRENCY})
+  --concurrency N   cases in flight at once, per mutant (default: adaptive)
   --parallel N      mutants measured at once (default ${DEFAULT_PARALLEL})
   --json            print the scores as one JSON object instead of the table
 `,
@@ -39,7 +38,7 @@ Options:
     const options = {
       seed: integerFlag(values.seed, 'seed', 1),
       runs: integerFlag(values.runs, 'runs', DEFAULT_MUTANT_RUNS),
-      concurrency: integerFlag(values.concurrency, 'concurrency', DEFAULT_CONCURRENCY, 1),
+      concurrency: values.concurrency === undefined ? null : integerFlag(values.concurrency, 'concurrency', 1, 1),
     };
     const parallel = integerFlag(values.parallel, 'parallel', DEFAULT_PARALLEL, 1);
     let done = 0;

@@ -1,6 +1,7 @@
 // `ws-auth-conformance run`: flags and config -> runConformance -> text, files, exit code.
-import { resolveConfig, DEFAULT_CONCURRENCY, DEFAULT_RUNS, type RunFlags } from '../config/resolve.ts';
-import { runConformance } from '../engine.ts';
+import { resolveConfig, DEFAULT_RUNS, type RunFlags } from '../config/resolve.ts';
+import { ADAPTIVE } from '../engine/concurrency.ts';
+import { DEFAULT_CONFIRM, runConformance } from '../engine.ts';
 import { ConfigError } from '../errors.ts';
 import { consoleReporter } from '../report/console.ts';
 import { combineReporters, type Reporter } from '../report/events.ts';
@@ -24,6 +25,7 @@ export const RUN_OPTIONS = {
   concurrency: { type: 'string' },
   'deadline-ms': { type: 'string' },
   'observe-ms': { type: 'string' },
+  confirm: { type: 'string' },
   report: { type: 'string' },
   strict: { type: 'boolean' },
   'reveal-tokens': { type: 'boolean' },
@@ -39,7 +41,8 @@ export const command: Command = {
   usage: `Usage: ws-auth-conformance run [options]
 
 Runs every test path of the model and a fast-check fuzz budget against a target, judges
-each case (handshake and session verdicts), re-runs timing-dependent divergences,
+each case (handshake and session verdicts), replays every divergence on its own to
+confirm it (deterministic, flaky with its rate, or not reproduced and so not reported),
 shrinks fuzzed ones to the fewest defects, and writes a counterexample per divergence.
 Without options: the reference backend on PGlite in a worker thread (embedded target), the
 default profile, all model paths plus ${DEFAULT_RUNS} fuzz cases.
@@ -54,10 +57,14 @@ Options:
   --seed N              fast-check seed; the same seed gives the same cases and verdicts
                         (default: random, printed)
   --runs N              fuzz budget on top of the model paths (default ${DEFAULT_RUNS})
-  --concurrency N       cases in flight at once (default ${DEFAULT_CONCURRENCY})
+  --concurrency N       cases in flight at once (default: adaptive, ${ADAPTIVE.perCore} per core
+                        to start, halved when answers slow down or the engine's own
+                        event loop lags, between ${ADAPTIVE.floor} and ${ADAPTIVE.ceiling})
   --deadline-ms N       client deadline for the HTTP answer (default: the policy's
                         handshakeDeadlineMs + 500)
   --observe-ms N        how long an accepted socket is watched (default 150)
+  --confirm N           replays of each divergence, on its own, before it is reported
+                        (default ${DEFAULT_CONFIRM}; 0 reports first observations unconfirmed)
   --report DIR          write DIR/report.json (docs/report-schema.md), DIR/junit.xml,
                         DIR/results.sarif (code scanning) and DIR/index.html (for people)
   --baseline FILE       a previous report.json: fail only on divergences not in it
@@ -81,7 +88,8 @@ In GitHub Actions (GITHUB_ACTIONS=true) each divergence is also printed as an ::
 $GITHUB_STEP_SUMMARY. Waivers (what, why, until) go in the config file; see docs/ci.md.
 
 Exit status: 0 nothing diverged (or only known/waived divergences), 1 a divergence, a
-vacuous case or an expired waiver, 2 setup error or target unreachable.
+vacuous case or an expired waiver, 2 setup error or target unreachable, 130
+interrupted (Ctrl-C: the summary and reports of what was judged so far, marked partial).
 `,
   async run(argv) {
     const parsed = parseFlags(argv, RUN_OPTIONS, 'run').values;
@@ -102,6 +110,7 @@ vacuous case or an expired waiver, 2 setup error or target unreachable.
       ...(values['deadline-ms'] !== undefined ? { deadlineMs: integerFlag(values['deadline-ms'], 'deadline-ms', 0, 1) } : {}),
       ...(values['observe-ms'] !== undefined ? { observeMs: integerFlag(values['observe-ms'], 'observe-ms', 0) } : {}),
     };
+    const confirm = integerFlag(values.confirm, 'confirm', DEFAULT_CONFIRM);
     const config = await resolveConfig(flags);
     const load = TARGETS[config.target.kind];
     if (!load) throw new ConfigError('target.kind', `unknown target "${config.target.kind}"`, `use one of ${Object.keys(TARGETS).join(', ')}`);
@@ -110,8 +119,18 @@ vacuous case or an expired waiver, 2 setup error or target unreachable.
     const gate = await gateInput(values.baseline, config.waivers);
     const startedAt = new Date().toISOString();
     const reporter = combineReporters(reporters);
+    // Ctrl-C: the engine stops and returns what it judged so far; a second one exits at once.
+    const interrupt = new AbortController();
+    const onSigint = () => {
+      if (interrupt.signal.aborted) process.exit(130);
+      process.stderr.write('\ninterrupted: finishing the summary and reports of what was judged so far (Ctrl-C again to quit now)\n');
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSigint);
     const result = await runConformance(
       {
+        signal: interrupt.signal,
+        confirm,
         target: () => factory(config),
         seed: config.seed,
         runs: config.runs,
@@ -125,7 +144,7 @@ vacuous case or an expired waiver, 2 setup error or target unreachable.
         counterexamplesDir: values.counterexamples ?? (values.report ? `${values.report}/counterexamples` : DEFAULT_COUNTEREXAMPLES),
       },
       reporter,
-    );
+    ).finally(() => process.off('SIGINT', onSigint));
     await reporter.flush?.();
     if (config.target.kind === 'embedded') await (await import('../targets/embedded.ts')).closeSharedDirectory();
     if (result.kind === 'setup-error') {

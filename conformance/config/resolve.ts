@@ -8,9 +8,6 @@ import { loadConfig } from './load.ts';
 import type { ResolvedConfig, RunSettings, TargetConfig } from './schema.ts';
 
 export const DEFAULT_RUNS = 200;
-// Accepted sockets are watched for the observe window (150 ms): enough cases in flight keep
-// that wait from capping throughput (npm run bench measures it).
-export const DEFAULT_CONCURRENCY = 64;
 
 /** Flags of `run`: the run settings of a config file, plus what the run points at. */
 export interface RunFlags extends RunSettings {
@@ -39,7 +36,8 @@ export async function resolveConfig(flags: RunFlags, cwd = process.cwd()): Promi
     quickTiming: embedded.quickTiming ?? !given,
     seed: flags.seed ?? run.seed ?? Math.floor(Math.random() * 2 ** 31),
     runs: flags.runs ?? run.runs ?? DEFAULT_RUNS,
-    concurrency: Math.max(1, flags.concurrency ?? run.concurrency ?? DEFAULT_CONCURRENCY),
+    // Unset: adaptive (engine/concurrency.ts), from the cores and backing off under load.
+    concurrency: flags.concurrency ?? run.concurrency ?? null,
     deadlineMs: flags.deadlineMs ?? run.deadlineMs ?? null,
     observeMs: flags.observeMs ?? run.observeMs ?? null,
     strict: flags.strict ?? run.strict ?? false,

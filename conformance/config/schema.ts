@@ -87,7 +87,8 @@ export interface ResolvedConfig {
   quickTiming: boolean;
   seed: number;
   runs: number;
-  concurrency: number;
+  /** null: adaptive. */
+  concurrency: number | null;
   deadlineMs: number | null;
   observeMs: number | null;
   strict: boolean;

@@ -27,7 +27,8 @@ export interface MutantScore {
 export interface ScoreOptions {
   seed: number;
   runs: number;
-  concurrency: number;
+  /** null: adaptive. */
+  concurrency: number | null;
 }
 
 export async function scoreMutant(id: MutantId, options: ScoreOptions, reporter?: Reporter): Promise<MutantScore> {

@@ -14,7 +14,7 @@ const JWT = /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+/;
 
 async function counterexamplesOf(mutant: string, revealTokens: boolean): Promise<Array<{ file: string; cx: Counterexample }>> {
   const dir = await mkdtemp(join(tmpdir(), 'wsac-cx-'));
-  await runConformance({ target: () => startEmbeddedTarget({ mutant }), seed: 5, runs: 0, mutant, counterexamplesDir: dir, revealTokens, rerunTiming: false });
+  await runConformance({ target: () => startEmbeddedTarget({ mutant }), seed: 5, runs: 0, mutant, counterexamplesDir: dir, revealTokens });
   const files = (await readdir(dir)).map((f) => join(dir, f));
   return Promise.all(files.map(async (file) => ({ file, cx: JSON.parse(await readFile(file, 'utf8')) as Counterexample })));
 }

@@ -40,8 +40,11 @@ export function consoleReporter(options: { quiet?: boolean; out?: NodeJS.Writabl
           }
           break;
         }
-        case 'rerun':
-          write(`re-run ${e.key}: ${e.stability}\n`);
+        case 'confirm-started':
+          write(`confirming ${e.count} divergent ${e.count === 1 ? 'case' : 'cases'}: each replayed ${e.attempts}x on its own\n`);
+          break;
+        case 'confirmed':
+          if (e.status !== 'deterministic') write(`  ${e.key}: ${e.status === 'flaky' ? `flaky, reproduced ${e.reproduced} of ${e.attempts}` : 'not reproduced (not a divergence)'}\n`);
           break;
         case 'shrink-step':
           write(`shrinking ${e.key} (step ${e.steps}): ${e.description}\n`);

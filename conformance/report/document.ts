@@ -11,7 +11,7 @@ import { ConfigError } from '../errors.ts';
 import type { Finding } from '../judge/context.ts';
 import type { Hint } from '../judge/hints.ts';
 import type { SessionVerdict, Verdict } from '../judge/verdict.ts';
-import type { Divergence, PreflightReport, RedactedRequest, Summary } from '../result.ts';
+import type { CaseResult, Divergence, HarnessReport, NotReproduced, PreflightReport, RedactedRequest, Summary } from '../result.ts';
 import type { GateReport } from './gate.ts';
 
 export const REPORT_SCHEMA = 'ws-auth-conformance/report@1';
@@ -30,6 +30,10 @@ export interface CaseEntry {
   findings: Finding[];
   hint: Hint | null;
   stability: 'deterministic' | 'flaky' | null;
+  /** Present when the first observation diverged: its replays (evidence and verdicts shown are a replay's). */
+  confirmation: CaseResult['confirmation'] | null;
+  /** The first observation, when it diverged and no replay did. */
+  firstObserved: CaseResult['firstObserved'] | null;
   twins: Array<{ relation: string; key: string; observed: string; holds: boolean }>;
   request: RedactedRequest | null;
   evidence: Evidence | null;
@@ -38,8 +42,10 @@ export interface CaseEntry {
 export interface ReportDocument {
   schema: typeof REPORT_SCHEMA;
   startedAt: string;
-  kind: 'completed' | 'unreachable' | 'setup-error';
-  exitCode: 0 | 1 | 2;
+  kind: 'completed' | 'unreachable' | 'setup-error' | 'interrupted';
+  exitCode: 0 | 1 | 2 | 130;
+  /** Interrupted (Ctrl-C): what was judged so far, divergences unconfirmed. */
+  partial?: boolean;
   passed: boolean;
   error?: { code: string; message: string };
   target?: { kind: string; description: string; url: string };
@@ -58,6 +64,10 @@ export interface ReportDocument {
   stoppedAfterCanary?: boolean;
   summary?: Summary;
   divergences?: Divergence[];
+  /** First observations that diverged and whose replays never did: not divergences. */
+  notReproduced?: NotReproduced[];
+  /** How the harness ran: concurrency, its own loop delay, the confirmations. */
+  harness?: HarnessReport;
   cases?: CaseEntry[];
   /** Baseline and waivers applied to the divergences (absent when neither was given). */
   gate?: GateReport;

@@ -1,13 +1,14 @@
 // Events out, reporters in: the engine emits these while it runs; the console
 // progress display, report.json and JUnit are reporters consuming them.
-import type { CaseResult, Divergence, PreflightReport, RunResult } from '../result.ts';
+import type { CaseResult, Confirmation, Divergence, PreflightReport, RunResult } from '../result.ts';
 
 export type EngineEvent =
   | { type: 'run-started'; target: string; seed: number; policyDigest: string; profile: string }
   | { type: 'preflight'; preflight: PreflightReport }
   | { type: 'cases-planned'; total: number; paths: number; noiseVariants: number; fuzz: number; twins: number; notCovered: number }
   | { type: 'case-finished'; result: CaseResult; done: number; total: number }
-  | { type: 'rerun'; key: string; stability: 'deterministic' | 'flaky' }
+  | { type: 'confirm-started'; count: number; attempts: number }
+  | ({ type: 'confirmed'; key: string } & Confirmation)
   | { type: 'shrink-step'; key: string; steps: number; description: string }
   | { type: 'divergence'; divergence: Divergence }
   | { type: 'run-finished'; result: RunResult };

@@ -91,7 +91,8 @@ export function applyGate(doc: CompletedDocument, input: GateInput): GateReport 
 export function gated(doc: ReportDocument, input: GateInput | null): ReportDocument {
   if (!isCompleted(doc) || !input || (!input.baseline && input.waivers.length === 0)) return doc;
   const gate = applyGate(doc, input);
-  return { ...doc, gate, exitCode: gate.passed ? 0 : 1 };
+  // An interrupted run stays interrupted, whatever the gate says of its divergences.
+  return { ...doc, gate, exitCode: doc.partial ? 130 : gate.passed ? 0 : 1 };
 }
 
 /** Where a divergence stands under the gate (no gate: every divergence is new). */

@@ -13,6 +13,7 @@ export interface RunContext {
 export function reportDocument(result: RunResult, context: RunContext): ReportDocument {
   const base = { schema: REPORT_SCHEMA, startedAt: context.startedAt, kind: result.kind, exitCode: exitCodeOf(result) } as const;
   if (result.kind === 'setup-error') return { ...base, passed: false, error: { code: (result.error as { code?: string }).code ?? 'ERR_INTERNAL', message: result.error.message } };
+  if (result.kind === 'interrupted') return { ...base, passed: false, partial: true, error: { code: 'ERR_INTERRUPTED', message: result.detail } };
   if (result.kind === 'unreachable') return { ...base, passed: false, target: result.target, preflight: result.preflight, error: { code: 'ERR_UNREACHABLE', message: result.detail } };
   return {
     ...base,
@@ -28,8 +29,11 @@ export function reportDocument(result: RunResult, context: RunContext): ReportDo
     shard: context.shard,
     preflight: result.preflight,
     stoppedAfterCanary: result.stoppedAfterCanary,
+    partial: result.partial,
     summary: result.summary,
+    harness: result.harness,
     divergences: result.divergences,
+    notReproduced: result.notReproduced,
     cases: result.cases.map((c) => ({
       key: c.key,
       source: c.source,
@@ -44,6 +48,8 @@ export function reportDocument(result: RunResult, context: RunContext): ReportDo
       findings: c.findings,
       hint: c.hint,
       stability: c.stability ?? null,
+      confirmation: c.confirmation ?? null,
+      firstObserved: c.firstObserved ?? null,
       twins: c.twins,
       request: c.request ?? null,
       evidence: c.evidence ?? null,

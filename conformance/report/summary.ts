@@ -20,8 +20,8 @@ export function toResult(run: CaseRun, strict: boolean, revealTokens = false): C
     prediction: run.kase.prediction,
     twins: [],
   };
-  if (!run.exec || !run.judgement) {
-    return { ...base, status: 'not-covered', notCovered: run.notCovered ?? 'not run', findings: [], hint: null, divergent: false };
+  if (run.status === 'blocked') {
+    return { ...base, status: 'not-covered', notCovered: run.reason, findings: [], hint: null, divergent: false };
   }
   const j = run.judgement;
   return {

@@ -8,7 +8,7 @@ import type { Policy } from '../../model/policy.ts';
 import type { Case } from '../cases/case.ts';
 import { deviations, describeFacts, hasNoise, isTimingDependent, type Facts } from '../cases/facts-util.ts';
 import { twinCases, type Unavailable } from '../cases/plan.ts';
-import type { CaseRun } from '../judge/case-run.ts';
+import type { CaseRun, JudgedRun } from '../judge/case-run.ts';
 import type { Finding } from '../judge/context.ts';
 import { RELATIONS } from '../judge/relations.ts';
 import { shrinkCase } from './shrink.ts';
@@ -26,7 +26,7 @@ export interface Shrunk {
   facts: Facts;
   steps: number;
   path: string;
-  run: CaseRun;
+  run: JudgedRun;
 }
 
 export interface ShrinkContext {
@@ -37,16 +37,16 @@ export interface ShrinkContext {
   relations: boolean;
   enabled: readonly string[];
   unavailable: Unavailable;
-  isDivergent(run: CaseRun): boolean;
-  runCase(kase: Case): Promise<CaseRun>;
-  rejudge(run: CaseRun, findings: Finding[]): void;
+  isDivergent(run: CaseRun): run is JudgedRun;
+  runCase(kase: Case): Promise<JudgedRun>;
+  rejudge(run: JudgedRun, findings: Finding[]): void;
   onStep(key: string, steps: number, description: string): void;
 }
 
-const signature = (run: CaseRun) => run.judgement!.hint?.id ?? run.judgement!.findings[0]?.check ?? 'unknown';
+const signature = (run: JudgedRun) => run.judgement.hint?.id ?? run.judgement.findings[0]?.check ?? 'unknown';
 
 export async function shrinkDivergences(results: readonly CaseRun[], budget: ShrinkBudget, ctx: ShrinkContext): Promise<Map<string, Shrunk>> {
-  const divergent = results.filter((r) => ctx.isDivergent(r));
+  const divergent = results.filter((r): r is JudgedRun => ctx.isDivergent(r));
   const minimal = new Set(
     divergent
       .filter(
@@ -56,8 +56,8 @@ export async function shrinkDivergences(results: readonly CaseRun[], budget: Shr
       )
       .map(signature),
   );
-  const cost = (r: CaseRun) => (isTimingDependent(r.kase.facts) ? 100 : 0) + deviations(r.kase.facts, ctx.canonical).length;
-  const chosen = new Map<string, CaseRun>();
+  const cost = (r: JudgedRun) => (isTimingDependent(r.kase.facts) ? 100 : 0) + deviations(r.kase.facts, ctx.canonical).length;
+  const chosen = new Map<string, JudgedRun>();
   for (const r of [...divergent].sort((a, b) => cost(a) - cost(b))) {
     const sig = signature(r);
     if (r.kase.source.kind !== 'fuzz' || minimal.has(sig) || chosen.has(sig) || chosen.size >= budget.maxCases) continue;
@@ -71,10 +71,10 @@ export async function shrinkDivergences(results: readonly CaseRun[], budget: Shr
   return out;
 }
 
-async function shrinkOne(original: CaseRun, sig: string, budget: ShrinkBudget, ctx: ShrinkContext): Promise<Shrunk | null> {
+async function shrinkOne(original: JudgedRun, sig: string, budget: ShrinkBudget, ctx: ShrinkContext): Promise<Shrunk | null> {
   const source = original.kase.source as { kind: 'fuzz'; seed: number; path: string };
   const started = performance.now();
-  let last: CaseRun | null = null;
+  let last: JudgedRun | null = null;
   const stillDiverges = async (facts: Facts): Promise<boolean> => {
     // Out of time: count as "no longer diverges", which ends the shrink where it is.
     if (performance.now() - started > budget.maxMs) return false;
@@ -84,7 +84,7 @@ async function shrinkOne(original: CaseRun, sig: string, budget: ShrinkBudget, c
     if (ctx.relations) {
       for (const twin of twinCases(ctx.policy, kase, ctx.enabled, ctx.unavailable)) {
         const t = await ctx.runCase(twin.kase);
-        const f = RELATIONS.find((r) => r.id === twin.relation)!.compare(run.exec!.evidence, t.exec!.evidence, facts);
+        const f = RELATIONS.find((r) => r.id === twin.relation)!.compare(run.exec.evidence, t.exec.evidence, facts);
         if (f) findings.push(f);
       }
     }

@@ -10,7 +10,7 @@ import { startEmbeddedTarget } from '../targets/embedded.ts';
 
 describe('shrinking', () => {
   it('header-bypass found by fuzzing alone shrinks to one defect and one bypass header', async () => {
-    const r = await runConformance({ target: () => startEmbeddedTarget({ mutant: 'header-bypass' }), seed: 1, runs: 200, paths: false, rerunTiming: false });
+    const r = await runConformance({ target: () => startEmbeddedTarget({ mutant: 'header-bypass' }), seed: 1, runs: 200, paths: false });
     expect(r.kind).toBe('completed');
     if (r.kind !== 'completed') return;
     const shrunk = r.divergences.filter((d) => d.shrunk && d.hint?.id === 'header-bypass');

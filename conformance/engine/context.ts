@@ -1,0 +1,66 @@
+// What every phase of a run shares: the target and its policy, the drive settings, the
+// key ring, the engine's loop-lag monitor, and one way to run and judge a case.
+import { randomBytes } from 'node:crypto';
+import type { Policy } from '../../model/policy.ts';
+import type { Case } from '../cases/case.ts';
+import { KeyRing } from '../cases/forge/token.ts';
+import { executeCase, type DriveSettings } from '../drive/execute.ts';
+import { judgeInput, type JudgedRun } from '../judge/case-run.ts';
+import type { Finding } from '../judge/context.ts';
+import { judge } from '../judge/judge.ts';
+import type { EngineEvent } from '../report/events.ts';
+import type { Target } from '../targets/target.ts';
+import { LoopLag } from './loop-lag.ts';
+
+/** A case's timing proves nothing when the engine's own loop stalled this share of the deadline. */
+const SPOILED_SHARE = 0.25;
+
+export interface RunContext {
+  target: Target;
+  policy: Policy;
+  settings: DriveSettings;
+  strict: boolean;
+  ring: KeyRing;
+  lag: LoopLag;
+  emit(event: EngineEvent): void;
+  signal: AbortSignal | null;
+  /** A fresh subject id suffix, unique per case and per run. */
+  nextCaseId(): string;
+  /** Runs one case on the wire and judges it alone (relations come later). */
+  runCase(kase: Case, userId?: string): Promise<JudgedRun>;
+  /** Judges a run again, with the findings of its relations. */
+  rejudge(run: JudgedRun, relationFindings: Finding[]): void;
+  /** Whether the engine's loop stalled long enough during the run to spoil its timing. */
+  spoiled(run: JudgedRun): boolean;
+}
+
+export function createRunContext(target: Target, settings: DriveSettings, strict: boolean, emit: (e: EngineEvent) => void, signal: AbortSignal | null): RunContext {
+  const policy = target.policy;
+  const ring = new KeyRing(target.keys);
+  const lag = new LoopLag();
+  // Subjects are unique per case and per run: a target reused across runs (mutants,
+  // bench) keeps the users of earlier runs, revoked ones included.
+  const runNonce = randomBytes(3).toString('hex');
+  let seq = 0;
+  const judgeRun = (kase: Case, exec: JudgedRun['exec'], findings: Finding[] = []) => judge(judgeInput(policy, kase, exec, settings), target.keys.fingerprint, findings);
+  return {
+    target,
+    policy,
+    settings,
+    strict,
+    ring,
+    lag,
+    emit,
+    signal,
+    nextCaseId: () => `${runNonce}-${++seq}`,
+    async runCase(kase, userId) {
+      const from = performance.now();
+      const exec = await executeCase(target, ring, kase, settings, `${runNonce}-${++seq}`, userId);
+      return { status: 'judged', kase, exec, judgement: judgeRun(kase, exec), window: { from, to: performance.now() } };
+    },
+    rejudge(run, findings) {
+      run.judgement = judgeRun(run.kase, run.exec, findings);
+    },
+    spoiled: (run) => lag.maxBetween(run.window.from, run.window.to) > SPOILED_SHARE * settings.deadlineMs,
+  };
+}
