@@ -41,8 +41,10 @@ export class EmbeddedHostError extends Error {
 }
 
 function spawnHost(onGone: () => void): EmbeddedHost {
-  // No inherited flags: the entry registers tsx itself, under the CLI and vitest alike.
-  const worker = new Worker(new URL('./embedded-worker.mjs', import.meta.url), { execArgv: [] });
+  // No inherited flags: from the sources, the .mjs entry registers tsx itself (under the
+  // CLI and vitest alike); the compiled package (dist/) starts the compiled worker.
+  const entry = import.meta.url.endsWith('.ts') ? './embedded-worker.mjs' : './embedded-worker.js';
+  const worker = new Worker(new URL(entry, import.meta.url), { execArgv: [] });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let gone: Error | null = null;
