@@ -1,4 +1,4 @@
-// The config file's shape (`ws-auth-conformance.config.ts` or `.json`) and what it
+// The config file's shape (`ws-auth-conformance.config.ts`, `.mjs` or `.json`) and what it
 // resolves to once flags are applied. `defineConfig` only types the object.
 import type { Policy, PolicyInput, ProfileName } from '../../model/policy.ts';
 import type { Waiver } from '../report/gate.ts';
