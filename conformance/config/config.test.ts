@@ -36,11 +36,12 @@ describe('config', () => {
     await writeFile(join(dir, 'skew.ts'), 'export const skew: number = 7;\n');
     await writeFile(
       join(dir, 'ws-auth-conformance.config.ts'),
-      `import { defineConfig } from 'ws-auth-conformance';\nimport { skew } from './skew';\nexport default defineConfig({ policy: { clockSkewSeconds: skew }, run: { seed: 9 } });\n`,
+      `import { defineConfig } from 'ws-auth-conformance';\nimport { profilePolicy } from 'ws-auth-conformance/model';\nimport { skew } from './skew';\n` +
+        `export default defineConfig({ policy: { clockSkewSeconds: skew, audience: profilePolicy('default').audience + '-x' }, run: { seed: 9 } });\n`,
     );
     const c = await resolveConfig({}, dir);
     expect(c.seed).toBe(9);
-    expect(c.policy.clockSkewSeconds).toBe(7);
+    expect(c.policy).toMatchObject({ clockSkewSeconds: 7, audience: 'ws-chat-x' });
   });
 
   it('a .mjs config in a directory without any package.json loads, its relative paths taken from its own directory', async () => {

@@ -14,16 +14,22 @@ import { build, type Message, type Plugin } from 'esbuild';
 
 const PACKAGE_NAME = 'ws-auth-conformance';
 
-/** The running package's entry, beside this module: the sources in a checkout, dist/ when installed. */
-function packageEntry(): string {
-  return new URL(`../index${extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
+/** The running package's exports, beside this module: the sources in a checkout, dist/ when installed. */
+const ENTRIES: Record<string, string> = { '': '../index', '/model': '../../model/index', '/backend': '../../src/index' };
+
+function packageEntry(subpath: string): string | undefined {
+  const entry = ENTRIES[subpath];
+  return entry && new URL(`${entry}${extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
 }
 
 function externals(configDir: string): Plugin {
   return {
     name: 'wsac-config-externals',
     setup(b) {
-      b.onResolve({ filter: new RegExp(`^${PACKAGE_NAME}$`) }, () => ({ path: packageEntry(), external: true }));
+      b.onResolve({ filter: new RegExp(`^${PACKAGE_NAME}(/|$)`) }, (args) => {
+        const entry = packageEntry(args.path.slice(PACKAGE_NAME.length));
+        return entry ? { path: entry, external: true } : { errors: [{ text: `${args.path} is not an export of ${PACKAGE_NAME}; use ${Object.keys(ENTRIES).map((e) => PACKAGE_NAME + e).join(', ')}` }] };
+      });
       // URLs (file:, node:, data:) are already absolute.
       b.onResolve({ filter: /^[a-z][a-z0-9+.-]+:/i }, (args) => ({ path: args.path, external: true }));
       // Bare imports stay imports, but of absolute files: the bundle runs from a temporary directory.

@@ -21,7 +21,11 @@ const expected = FINDINGS.filter((k) => !fixed || k.kind === 'inexpressible');
 const app = await startExample(example, fixed);
 try {
   for (let seed = from; seed <= (to ?? from); seed++) {
-    const { report } = await runTool(example, app, seed, runs);
+    const { report, output } = await runTool(example, app, seed, runs);
+    if (report.kind !== 'completed') {
+      console.log(`seed ${seed}: ${report.kind}\n${output}`);
+      continue;
+    }
     const divergent = report.cases.filter((c) => c.divergent).length;
     console.log(`seed ${seed}: ${report.cases.length} cases, ${divergent} divergent, exit ${report.exitCode}, canary ${report.preflight.canary?.ok ? 'ok' : 'FAILED'}`);
     for (const f of pathFindings(report)) console.log(`  finding: ${f}`);
