@@ -15,10 +15,14 @@ export const command: Command = {
   usage: `Usage: ws-auth-conformance mutants [--only ID,ID] [--parallel N] [--seed N] [--runs N] [--concurrency N] [--json]
 
 Starts the reference backend once per mutant of docs/field-failures.md (embedded, on PGlite),
-runs the model paths plus a fuzz budget against it, and prints per mutant: killed or not,
-time to the first divergence, the shrunk counterexample in one line, and whether a
-divergence carries the expected verdict class and the hint naming the failure. Exit 0
-when every mutant is killed for the right reason, 1 otherwise.
+runs the model paths plus a fuzz budget against it, and prints per mutant: the result,
+time to the first divergence and to the first confirmed one, the verdict, whether the
+hint names the failure, and the shrunk counterexample in one line with its confirmation.
+A mutant counts as killed only by a divergence its replays reproduced (confirmed) that
+carries the expected verdict class; a run that diverged in some other way only (say,
+the canonical valid case observed as a hang) is shown as "other divergence", and one
+without any divergence as SURVIVED. Exit 0 when every mutant is killed with the
+expected verdict and hint, 1 otherwise.
 
 Options:
   --only IDS        comma-separated mutant ids (default: all ${MUTANT_IDS.length})
@@ -47,7 +51,7 @@ Options:
       // Mutant runs mostly wait on timers (deadlines, session expiry): a few at once keep both cores busy.
       scores = await runPool(ids, parallel, () => 0, async (id) => {
         const score = await scoreMutant(id, options);
-        if (!values.json) process.stderr.write(`[${++done}/${ids.length}] ${id}: ${score.killed ? 'killed' : 'survived'}\n`);
+        if (!values.json) process.stderr.write(`[${++done}/${ids.length}] ${id}: ${resultOf(score)}\n`);
         return score;
       });
     } finally {
@@ -55,10 +59,14 @@ Options:
     }
     const killed = scores.filter((s) => s.killed).length;
     const diagnosed = scores.filter((s) => s.diagnosed).length;
+    const otherwise = scores.filter((s) => s.diverged && !s.killed).length;
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ seed: options.seed, runs: options.runs, killed, diagnosed, total: scores.length, mutants: scores }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ seed: options.seed, runs: options.runs, killed, diagnosed, otherDivergence: otherwise, total: scores.length, mutants: scores }, null, 2)}\n`);
     } else {
-      process.stdout.write(`${formatTable(scores)}\n\nmutation score: ${killed}/${scores.length} killed, ${diagnosed}/${scores.length} with the expected verdict and hint (seed ${options.seed}, ${options.runs} fuzz runs each)\n`);
+      const other = otherwise ? `; ${otherwise} diverged only otherwise (not counted)` : '';
+      process.stdout.write(
+        `${formatTable(scores)}\n\nmutation score: ${killed}/${scores.length} killed by a confirmed divergence with the expected verdict, ${diagnosed}/${scores.length} with the expected hint too${other} (seed ${options.seed}, ${options.runs} fuzz runs each)\n`,
+      );
     }
     return diagnosed === scores.length ? 0 : 1;
   },
@@ -72,17 +80,26 @@ function selectIds(only: string | undefined): MutantId[] {
   return ids as MutantId[];
 }
 
+function resultOf(s: MutantScore): string {
+  if (s.error) return 'ERROR';
+  if (s.killed) return 'killed';
+  return s.diverged ? 'other divergence' : 'SURVIVED';
+}
+
+const seconds = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(2)} s`);
+
 function formatTable(scores: MutantScore[]): string {
   const rows = scores.map((s) => [
     s.id,
-    s.error ? 'ERROR' : s.killed ? 'killed' : 'SURVIVED',
-    s.firstDivergenceMs === null ? '-' : `${(s.firstDivergenceMs / 1000).toFixed(2)} s`,
+    resultOf(s),
+    seconds(s.firstDivergenceMs),
+    seconds(s.firstConfirmedMs),
     s.counterexample?.verdict ?? '-',
     s.diagnosed ? 'yes' : 'NO',
     s.counterexample ? `${s.counterexample.defects}` : '-',
-    s.error ?? s.counterexample?.line ?? '-',
+    s.error ?? (s.counterexample ? `${s.counterexample.line} [${s.counterexample.confirmation}]` : '-'),
   ]);
-  const header = ['mutant', 'result', 'first divergence', 'verdict', 'hint ok', 'defects', 'shrunk counterexample'];
+  const header = ['mutant', 'result', 'first divergence', 'first confirmed', 'verdict', 'hint ok', 'defects', 'shrunk counterexample'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const hints = scores.filter((s) => s.counterexample?.hint).map((s) => `  ${s.id}: ${s.counterexample!.hint}`);

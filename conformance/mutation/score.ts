@@ -1,25 +1,35 @@
 // Mutation score: the suite run against each field-failure mutant of the reference
-// backend. A mutant is killed when the run diverges; it is killed *for the right
-// reason* when a divergence has the expected verdict class and hint.
+// backend. A mutant is killed only by a divergence the engine confirmed (replayed on its
+// own and reproduced) that carries the expected verdict class; it is diagnosed when that
+// divergence also carries the hint naming the failure. A run that diverged only in some
+// other way (a canonical case observed as a hang, say) is shown as such, not as a kill.
 import { MUTANT_DESCRIPTIONS, type MutantId } from '../../src/index.ts';
 import { deviations } from '../cases/facts-util.ts';
 import { runConformance } from '../engine.ts';
 import type { Reporter } from '../report/events.ts';
 import type { Divergence } from '../result.ts';
 import { startEmbeddedTarget } from '../targets/embedded.ts';
+import { confirmationOf, isConfirmedEvent, notReproducedCount } from './confirmed.ts';
 import { MUTANT_EXPECTATIONS } from './expectations.ts';
 
 export interface MutantScore {
   id: MutantId;
   description: string;
+  /** A confirmed divergence with the expected verdict class. */
   killed: boolean;
-  /** A divergence carries the expected verdict class and the hint naming this failure. */
+  /** Killed, and that divergence carries the hint naming this failure. */
   diagnosed: boolean;
+  /** The run diverged, confirmed or not, expected verdict or not. */
+  diverged: boolean;
   /** From the start of the run (target start included) to the first divergent case. */
   firstDivergenceMs: number | null;
+  /** From the start of the run to the first divergence its replays reproduced. */
+  firstConfirmedMs: number | null;
   wallMs: number;
-  /** The most telling divergence, shrunk when it came from fuzzing. */
-  counterexample: { line: string; defects: number; verdict: string; hint: string | null } | null;
+  /** The most telling divergence: expected verdict and hint first, then confirmed, then the fewest defects (the shrunk form when there is one). */
+  counterexample: { line: string; defects: number; verdict: string; hint: string | null; confirmation: string } | null;
+  /** First observations that diverged and whose replays never did. */
+  notReproduced: number;
   /** Setup errors and unreachable targets: the mutant was not measured. */
   error?: string;
 }
@@ -34,11 +44,13 @@ export interface ScoreOptions {
 export async function scoreMutant(id: MutantId, options: ScoreOptions, reporter?: Reporter): Promise<MutantScore> {
   const started = performance.now();
   let firstDivergenceMs: number | null = null;
+  let firstConfirmedMs: number | null = null;
   const watch: Reporter = {
     onEvent(event) {
       if (event.type === 'case-finished' && event.result.divergent && firstDivergenceMs === null) {
         firstDivergenceMs = performance.now() - started;
       }
+      if (isConfirmedEvent(event) && firstConfirmedMs === null) firstConfirmedMs = performance.now() - started;
       reporter?.onEvent(event);
     },
   };
@@ -47,13 +59,15 @@ export async function scoreMutant(id: MutantId, options: ScoreOptions, reporter?
     watch,
   );
   const wallMs = performance.now() - started;
-  const base = { id, description: MUTANT_DESCRIPTIONS[id], wallMs, firstDivergenceMs };
+  const base = { id, description: MUTANT_DESCRIPTIONS[id], wallMs, firstDivergenceMs, firstConfirmedMs };
   if (result.kind !== 'completed') {
     const error = result.kind === 'setup-error' ? result.error.message : `target unreachable: ${result.detail}`;
-    return { ...base, killed: false, diagnosed: false, counterexample: null, error };
+    return { ...base, killed: false, diagnosed: false, diverged: false, counterexample: null, notReproduced: 0, error };
   }
   const want = MUTANT_EXPECTATIONS[id];
-  const matches = (d: Divergence) => d.hint?.id === want.hint && (d.handshake === want.verdict || d.session === want.verdict);
+  const confirmed = (d: Divergence) => confirmationOf(d) !== null;
+  const kills = (d: Divergence) => confirmed(d) && (d.handshake === want.verdict || d.session === want.verdict);
+  const diagnoses = (d: Divergence) => kills(d) && d.hint?.id === want.hint;
   const factsOf = new Map(result.cases.map((c) => [c.key, c.facts]));
   // Fewest deviations from the valid case first: the shrunk form when there is one.
   const defects = (d: Divergence) => {
@@ -61,18 +75,28 @@ export async function scoreMutant(id: MutantId, options: ScoreOptions, reporter?
     return facts ? deviations(facts).length : Number.MAX_SAFE_INTEGER;
   };
   const pick = (ds: Divergence[]) => [...ds].sort((a, b) => defects(a) - defects(b))[0];
-  const best = pick(result.divergences.filter(matches)) ?? pick(result.divergences);
+  const ds = result.divergences;
+  const best = pick(ds.filter(diagnoses)) ?? pick(ds.filter(kills)) ?? pick(ds.filter(confirmed)) ?? pick(ds);
   return {
     ...base,
-    killed: result.divergences.length > 0,
-    diagnosed: result.divergences.some(matches),
+    killed: ds.some(kills),
+    diagnosed: ds.some(diagnoses),
+    diverged: ds.length > 0,
+    notReproduced: notReproducedCount(result),
     counterexample: best
       ? {
           line: `${best.shrunk?.description ?? best.description}: expected ${best.expected}, observed ${best.observed}`,
           defects: defects(best),
           verdict: `${best.handshake}/${best.session}`,
           hint: best.hint?.text ?? null,
+          confirmation: describeConfirmation(best),
         }
       : null,
   };
+}
+
+function describeConfirmation(d: Divergence): string {
+  const c = confirmationOf(d);
+  if (!c) return 'unconfirmed';
+  return c.status === 'deterministic' ? `confirmed ${c.reproduced}/${c.attempts}` : `flaky ${c.reproduced}/${c.attempts}`;
 }
