@@ -7,9 +7,8 @@ import { MUTANT_DESCRIPTIONS, type MutantId } from '../../src/index.ts';
 import { deviations } from '../cases/facts-util.ts';
 import { runConformance } from '../engine.ts';
 import type { Reporter } from '../report/events.ts';
-import type { Divergence } from '../result.ts';
+import type { Confirmation, Divergence } from '../result.ts';
 import { startEmbeddedTarget } from '../targets/embedded.ts';
-import { confirmationOf, isConfirmedEvent, notReproducedCount } from './confirmed.ts';
 import { MUTANT_EXPECTATIONS } from './expectations.ts';
 
 export interface MutantScore {
@@ -50,7 +49,7 @@ export async function scoreMutant(id: MutantId, options: ScoreOptions, reporter?
       if (event.type === 'case-finished' && event.result.divergent && firstDivergenceMs === null) {
         firstDivergenceMs = performance.now() - started;
       }
-      if (isConfirmedEvent(event) && firstConfirmedMs === null) firstConfirmedMs = performance.now() - started;
+      if (event.type === 'confirmed' && event.status !== 'not-reproduced' && firstConfirmedMs === null) firstConfirmedMs = performance.now() - started;
       reporter?.onEvent(event);
     },
   };
@@ -82,7 +81,7 @@ export async function scoreMutant(id: MutantId, options: ScoreOptions, reporter?
     killed: ds.some(kills),
     diagnosed: ds.some(diagnoses),
     diverged: ds.length > 0,
-    notReproduced: notReproducedCount(result),
+    notReproduced: result.notReproduced.length,
     counterexample: best
       ? {
           line: `${best.shrunk?.description ?? best.description}: expected ${best.expected}, observed ${best.observed}`,
@@ -93,6 +92,11 @@ export async function scoreMutant(id: MutantId, options: ScoreOptions, reporter?
         }
       : null,
   };
+}
+
+/** The confirmation of a divergence its replays reproduced; null when unconfirmed. */
+function confirmationOf(d: Divergence): Confirmation | null {
+  return d.confirmation && d.confirmation.status !== 'not-reproduced' ? d.confirmation : null;
 }
 
 function describeConfirmation(d: Divergence): string {
