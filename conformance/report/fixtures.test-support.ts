@@ -25,6 +25,8 @@ export function entry(key: string, o: { facts?: Partial<Facts>; source?: CaseSou
     findings: divergent || verdict.handshake === 'NON-STRICT' ? [{ check: 'handshake-outcome', phase: 'handshake', verdict: verdict.handshake ?? 'FAILED', message: `observed ${o.observed}` }] : [],
     hint: o.hint ? { id: o.hint, text: `hint ${o.hint}` } : null,
     stability: o.stability ?? null,
+    confirmation: divergent ? { status: o.stability ?? 'deterministic', attempts: 3, reproduced: o.stability === 'flaky' ? 1 : 3 } : null,
+    firstObserved: null,
     twins: [],
     request: null,
     evidence: null,

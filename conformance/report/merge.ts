@@ -4,7 +4,7 @@
 import { measureCoverage } from '../../model/paths.ts';
 import { ConfigError } from '../errors.ts';
 import { NOT_APPLICABLE } from '../judge/verdict.ts';
-import type { Divergence, Summary } from '../result.ts';
+import type { Divergence, HarnessReport, Summary } from '../result.ts';
 import { isCompleted, type CaseEntry, type CompletedDocument, type ReportDocument } from './document.ts';
 
 /** Minimal cases first, as the engine orders divergences: canary, paths, noise variants, fuzz, twins. */
@@ -32,8 +32,9 @@ function checkShards(docs: CompletedDocument[], files: string[]): number {
 
 export function mergeReports(docs: ReportDocument[], files: string[]): ReportDocument {
   if (docs.length === 0) throw new ConfigError('merge', 'no reports given', 'give the report directories of the shards');
+  // A shard that did not complete decides the merge's exit, as it decided its run's.
   const failed = docs.find((d) => !isCompleted(d));
-  if (failed) return { ...failed, exitCode: 2, passed: false };
+  if (failed) return { ...failed, passed: false };
   const shards = docs as CompletedDocument[];
   const count = checkShards(shards, files);
   const first = shards[0]!;
@@ -45,17 +46,42 @@ export function mergeReports(docs: ReportDocument[], files: string[]): ReportDoc
   const divergences: Divergence[] = [...(canaryDivergence ? [canaryDivergence] : []), ...shards.flatMap((d) => d.divergences.filter((x) => x.key !== 'canary'))].sort((a, b) => byRank(a.key, b.key));
   const summary = mergedSummary(first, shards, cases);
   const passed = divergences.length === 0 && summary.vacuous === 0;
+  const partial = shards.some((d) => d.partial);
   return {
     ...first,
     startedAt: shards.map((d) => d.startedAt).sort()[0]!,
-    exitCode: passed ? 0 : 1,
+    exitCode: partial ? 130 : passed ? 0 : 1,
     passed,
+    partial,
+    notReproduced: shards.flatMap((d) => d.notReproduced ?? []).sort((a, b) => byRank(a.key, b.key)),
+    harness: mergedHarness(shards.map((d) => d.harness).filter((h): h is HarnessReport => h !== undefined)),
     shard: { merged: shards.map((d) => (d.shard as { index: number }).index).sort((a, b) => a - b), count },
     stoppedAfterCanary: shards.some((d) => d.stoppedAfterCanary),
     summary,
     divergences,
     cases,
     gate: undefined,
+  };
+}
+
+/** Shards ran apart: the widest concurrency range, the worst loop delay, confirmations added up. */
+function mergedHarness(hs: HarnessReport[]): HarnessReport | undefined {
+  const [h0] = hs;
+  if (!h0) return undefined;
+  const sum = (f: (h: HarnessReport) => number) => hs.reduce((n, h) => n + f(h), 0);
+  const max = (f: (h: HarnessReport) => number) => Math.max(...hs.map(f));
+  const firsts = hs.map((h) => h.firstConfirmedMs).filter((ms): ms is number => ms !== null);
+  return {
+    concurrency: { ...h0.concurrency, min: Math.min(...hs.map((h) => h.concurrency.min)), max: max((h) => h.concurrency.max), backoffs: sum((h) => h.concurrency.backoffs) },
+    loopDelay: { p50Ms: max((h) => h.loopDelay.p50Ms), p99Ms: max((h) => h.loopDelay.p99Ms), maxMs: max((h) => h.loopDelay.maxMs) },
+    confirmation: {
+      candidates: sum((h) => h.confirmation.candidates),
+      deterministic: sum((h) => h.confirmation.deterministic),
+      flaky: sum((h) => h.confirmation.flaky),
+      notReproduced: sum((h) => h.confirmation.notReproduced),
+      attempts: sum((h) => h.confirmation.attempts),
+    },
+    firstConfirmedMs: firsts.length ? Math.min(...firsts) : null,
   };
 }
 

@@ -50,7 +50,8 @@ export function divergenceCard(doc: CompletedDocument, r: Reported, index: numbe
 <summary>${badge} <code>${esc(r.key)}</code> ${esc(c?.description ?? '')}<div class="hint">${esc(r.title)}</div></summary>
 <dl>
 <dt>expected</dt><dd>${esc(r.expected)}</dd>
-<dt>observed</dt><dd>${esc(r.observed)}${c?.stability ? ` (${esc(c.stability)} on re-run)` : ''}</dd>
+<dt>observed</dt><dd>${esc(r.observed)}</dd>
+${c?.confirmation ? `<dt>confirmed</dt><dd>${esc(c.confirmation.status)}: ${c.confirmation.reproduced} of ${c.confirmation.attempts} replays on its own diverged the same way</dd>` : ''}
 <dt>model trace</dt><dd class="trace">${trace(traceIds)} <button type="button" class="show-trace" data-target="d${index}">draw on statechart</button></dd>
 ${c?.findings.length ? `<dt>findings</dt><dd><ul>${c.findings.map((f) => `<li><b>${esc(f.check)}</b> [${esc(f.verdict)}] ${esc(f.message)}</li>`).join('')}</ul></dd>` : ''}
 ${shrunk ? `<dt>shrunk</dt><dd>in ${shrunk.steps} steps to: ${esc(shrunk.description)}</dd>` : ''}

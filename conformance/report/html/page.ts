@@ -38,6 +38,8 @@ function summary(doc: CompletedDocument): string {
   const notes = [
     `preflight: ${p.reachable.detail}; ${p.health ? p.health.detail : 'no health endpoint'}; canary ${p.canary?.ok ? 'ok' : `FAILED (${p.canary?.detail ?? ''})`}`,
     ...(doc.stoppedAfterCanary ? ['stopped after the canary: every valid case would fail the same way'] : []),
+    ...(doc.partial ? ['PARTIAL: the run was interrupted; these are the cases judged so far, their divergences unconfirmed'] : []),
+    ...(doc.harness ? [`harness: concurrency ${doc.harness.concurrency.mode} ${doc.harness.concurrency.min}-${doc.harness.concurrency.max}, event-loop delay p99 ${doc.harness.loopDelay.p99Ms} ms; ${doc.harness.confirmation.candidates} divergent first observations replayed: ${doc.harness.confirmation.deterministic} deterministic, ${doc.harness.confirmation.flaky} flaky, ${doc.harness.confirmation.notReproduced} not reproduced`] : []),
     ...s.notCoveredFacts.map((n) => `not covered: ${n.fact}=${n.value} (${n.cases} cases): ${n.reason}`),
     ...(doc.gate ? [`gate: ${doc.gate.newDivergences.length} new, ${doc.gate.known.length} known${doc.gate.baseline ? ` from ${doc.gate.baseline}` : ''}, ${doc.gate.waived.length} waived`] : []),
     ...(doc.gate?.expiredWaivers ?? []).map((w) => `EXPIRED waiver (fails the run): ${describeWaiver(w)}`),
@@ -54,11 +56,15 @@ async function completed(doc: CompletedDocument): Promise<string> {
   const list = reported.length
     ? reported.map((r, i) => divergenceCard(doc, r, i)).join('\n')
     : '<p>No divergence: every judged case was observed as the model predicts.</p>';
+  const aside = doc.notReproduced?.length
+    ? `<section><h2>Not reproduced (${doc.notReproduced.length}): set aside, not divergences</h2><ul class="notes">${doc.notReproduced.map((n) => `<li><code>${esc(n.key)}</code> ${esc(n.description)}: expected ${esc(n.expected)}, first observed ${esc(n.firstObserved)} (${esc(n.verdicts)}); none of ${n.attempts} replays diverged</li>`).join('')}</ul></section>`
+    : '';
   return [
     summary(doc),
     `<section><h2>Outcomes</h2>${outcomeMatrices(doc.cases)}</section>`,
     `<section><h2>Statechart: what this run covered and where it diverged</h2>${chart}</section>`,
     `<section><h2>Divergences (${reported.length})</h2>${list}</section>`,
+    aside,
   ].join('\n');
 }
 
