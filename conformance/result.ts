@@ -1,5 +1,6 @@
 // Results as values (fast-check's RunDetails): the engine returns these; only the CLI
 // turns them into text and exit codes.
+import type { DeclaredContract } from '../model/declared.ts';
 import type { Coverage } from '../model/paths.ts';
 import type { Prediction } from '../model/oracle.ts';
 import type { Policy } from '../model/policy.ts';
@@ -116,6 +117,8 @@ export interface Summary {
   coverage: Coverage;
   modelCoverage: Coverage;
   notCoveredFacts: Array<{ fact: string; value: string; reason: string; cases: number }>;
+  /** Weaker contracts the policy declares: the model predicts them, so they are named here once, never as divergences. */
+  declared: DeclaredContract[];
   wallMs: number;
   casesPerSecond: number;
 }

@@ -1,7 +1,7 @@
 // fast-check arbitraries over the model's vocabulary, for the model's own tests.
 import fc from 'fast-check';
 import { FACT_NAMES, factDomains, type Facts, type Noise } from './facts.ts';
-import { ALGORITHMS, PLACEMENTS, resolvePolicy, type Policy } from './policy.ts';
+import { ALGORITHMS, CLAIM_CHECK_MODES, KID_MODES, PLACEMENTS, REQUIRABLE_CLAIMS, isSymmetric, resolvePolicy, type Policy } from './policy.ts';
 
 export const noiseArb: fc.Arbitrary<Noise> = fc.record({
   headers: fc.array(
@@ -23,17 +23,29 @@ export function factsArb(policy: Policy): fc.Arbitrary<Facts> {
   return fc.record({ ...fields, noise: noiseArb }) as unknown as fc.Arbitrary<Facts>;
 }
 
-/** Policies across the contract's switches: placements, keys, typ, role, origins, overrides. */
+/** Policies across the contract's switches: placements, keys, kid, claim checks, required claims, users, size limit, typ, role, origins, overrides. */
 export const policyArb: fc.Arbitrary<Policy> = fc
   .record({
     profile: fc.constantFrom('default' as const, 'rfc-strict' as const),
     placements: fc.record(Object.fromEntries(PLACEMENTS.map((p) => [p, fc.boolean()])) as Record<(typeof PLACEMENTS)[number], fc.Arbitrary<boolean>>),
-    algorithms: fc.constantFrom<Policy['algorithms']>(['HS256'], ['RS256'], ['ES256', 'EdDSA'], [...ALGORITHMS.filter((a) => a !== 'HS256')]),
+    algorithms: fc.constantFrom<Policy['algorithms']>(['HS256'], ['HS256', 'HS384', 'HS512'], ['RS256'], ['ES256', 'EdDSA'], ALGORITHMS.filter((a) => !isSymmetric(a))),
+    kid: fc.constantFrom(...KID_MODES),
+    claimChecks: fc.record({ iss: fc.constantFrom(...CLAIM_CHECK_MODES), aud: fc.constantFrom(...CLAIM_CHECK_MODES), typ: fc.constantFrom(...CLAIM_CHECK_MODES) }),
     typ: fc.constantFrom<string | null>('at+jwt', null),
+    users: fc.constantFrom('directory' as const, 'stateless' as const),
     requiredRole: fc.constantFrom<string | null>('chat', null),
-    requiredClaims: fc.constantFrom<Array<'exp'>>(['exp'], []),
+    requiredClaims: fc.subarray([...REQUIRABLE_CLAIMS]),
+    maxTokenBytes: fc.constantFrom<number | null>(8192, null),
     allowedOrigins: fc.constantFrom<string[]>(['https://app.example'], []),
     userUnknownAs: fc.constantFrom('reject-401' as const, 'reject-403' as const),
   })
   .filter((p) => Object.values(p.placements).some(Boolean))
-  .map(({ userUnknownAs, ...rest }) => resolvePolicy({ ...rest, outcomes: { 'user-unknown': userUnknownAs } }));
+  .map(({ userUnknownAs, ...rest }) =>
+    resolvePolicy({
+      ...rest,
+      // A JWKS holds public keys; a stateless target has no user to hold a role.
+      kid: rest.kid === 'jwks' && rest.algorithms.every(isSymmetric) ? 'required-matched' : rest.kid,
+      requiredRole: rest.users === 'stateless' ? null : rest.requiredRole,
+      outcomes: { 'user-unknown': userUnknownAs },
+    }),
+  );

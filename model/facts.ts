@@ -1,7 +1,7 @@
 // The facts of one case (model.md "Inputs"). A case is chosen as facts first; the
 // engine's forge then builds a request with exactly these facts. The oracle reads
 // facts, never a concrete token.
-import { PLACEMENTS, usesSymmetricKey, type Placement, type Policy } from './policy.ts';
+import { PLACEMENTS, claimCheck, requiresClaim, usesSymmetricKey, type Placement, type Policy } from './policy-types.ts';
 
 export const FACT_VALUES = {
   origin: ['absent', 'allowed', 'foreign', 'null'],
@@ -20,6 +20,9 @@ export const FACT_VALUES = {
   user: ['active', 'missing', 'inactive', 'lacks-role'],
   latency: ['within-budget', 'stalled'],
   session: ['client-closes', 'token-expires', 'user-revoked', 'auth-message-never-sent'],
+  // Observable only when the policy requires the claim.
+  iat: ['present', 'missing'],
+  jti: ['present', 'missing'],
 } as const;
 
 export type FactName = keyof typeof FACT_VALUES;
@@ -59,6 +62,8 @@ export const CANONICAL_FACTS: Facts = {
   user: 'active',
   latency: 'within-budget',
   session: 'client-closes',
+  iat: 'present',
+  jti: 'present',
   noise: NO_NOISE,
 };
 
@@ -71,14 +76,28 @@ export const FACT_NAMES = Object.keys(FACT_VALUES) as FactName[];
  */
 export function factDomains(policy: Policy): { [K in FactName]: ReadonlyArray<FactValue<K>> } {
   const all = { ...FACT_VALUES } as { [K in FactName]: ReadonlyArray<FactValue<K>> };
+  const stateless = policy.users === 'stateless';
+  const checked = <K extends 'iss' | 'aud' | 'typ'>(claim: K) => (claimCheck(policy, claim) === 'unchecked' ? (['expected'] as const) : all[claim]);
   return {
     ...all,
     origin: policy.allowedOrigins.length > 0 ? all.origin : ['absent'],
+    structure: policy.maxTokenBytes === null ? all.structure.filter((s) => s !== 'oversize') : all.structure,
     alg: usesSymmetricKey(policy) ? all.alg.filter((a) => a !== 'key-confusion') : all.alg,
-    typ: policy.typ === null ? ['expected'] : all.typ,
-    user: policy.requiredRole === null ? all.user.filter((u) => u !== 'lacks-role') : all.user,
-    session: policy.placements['first-message'] ? all.session : all.session.filter((s) => s !== 'auth-message-never-sent'),
+    iss: checked('iss'),
+    aud: checked('aud'),
+    typ: checked('typ'),
+    sub: stateless && !requiresClaim(policy, 'sub') ? ['present'] : all.sub,
+    iat: requiresClaim(policy, 'iat') ? all.iat : ['present'],
+    jti: requiresClaim(policy, 'jti') ? all.jti : ['present'],
+    user: stateless ? ['active'] : policy.requiredRole === null ? all.user.filter((u) => u !== 'lacks-role') : all.user,
+    latency: stateless ? ['within-budget'] : all.latency,
+    session: all.session.filter((s) => (s !== 'auth-message-never-sent' || policy.placements['first-message']) && (s !== 'user-revoked' || !stateless)),
   };
+}
+
+/** The canonical valid case under a policy: a required nbf is present (in the past). */
+export function canonicalFor(policy: Policy): Facts {
+  return requiresClaim(policy, 'nbf') ? { ...CANONICAL_FACTS, nbf: 'past' } : CANONICAL_FACTS;
 }
 
 export function placementEnabled(policy: Policy, placement: FactValue<'placement'>): placement is Placement {
@@ -94,19 +113,28 @@ export function placementEnabled(policy: Policy, placement: FactValue<'placement
 export function defectsOf(facts: Facts, policy: Policy): FactName[] {
   const defects: FactName[] = [];
   const add = (name: FactName, bad: boolean) => bad && defects.push(name);
+  const claimDefect = (claim: 'iss' | 'aud' | 'typ') => {
+    const mode = claimCheck(policy, claim);
+    return (mode !== 'unchecked' && facts[claim] === 'wrong') || (mode === 'required' && facts[claim] === 'missing');
+  };
   add('origin', policy.allowedOrigins.length > 0 && (facts.origin === 'foreign' || facts.origin === 'null'));
   add('placement', !placementEnabled(policy, facts.placement));
   add('scheme', facts.scheme === 'other' || facts.scheme === 'empty');
-  add('structure', facts.structure !== 'jws');
+  add('structure', facts.structure !== 'jws' && (facts.structure !== 'oversize' || policy.maxTokenBytes !== null));
   add('alg', facts.alg !== 'allowed');
-  add('key', facts.key !== 'known');
+  add('key', facts.key !== 'known' && (facts.key !== 'unknown-kid' || policy.kid !== 'ignored'));
   add('signature', facts.signature !== 'valid');
-  add('exp', facts.exp === 'past' || facts.exp === 'wrong-type' || (facts.exp === 'missing' && policy.requiredClaims.includes('exp')));
-  add('nbf', facts.nbf === 'future');
-  add('iss', facts.iss !== 'expected');
-  add('aud', facts.aud !== 'expected');
-  add('typ', policy.typ !== null && facts.typ !== 'expected');
-  add('sub', facts.sub === 'missing');
-  add('user', facts.user === 'missing' || facts.user === 'inactive' || (facts.user === 'lacks-role' && policy.requiredRole !== null));
+  add('exp', facts.exp === 'past' || facts.exp === 'wrong-type' || (facts.exp === 'missing' && requiresClaim(policy, 'exp')));
+  add('nbf', facts.nbf === 'future' || (facts.nbf === 'absent' && requiresClaim(policy, 'nbf')));
+  add('iss', claimDefect('iss'));
+  add('aud', claimDefect('aud'));
+  add('typ', claimDefect('typ'));
+  add('sub', facts.sub === 'missing' && requiresClaim(policy, 'sub'));
+  add('iat', facts.iat === 'missing' && requiresClaim(policy, 'iat'));
+  add('jti', facts.jti === 'missing' && requiresClaim(policy, 'jti'));
+  add(
+    'user',
+    policy.users === 'directory' && (facts.user === 'missing' || facts.user === 'inactive' || (facts.user === 'lacks-role' && policy.requiredRole !== null)),
+  );
   return defects;
 }

@@ -81,16 +81,18 @@ export function createAuthMachine(policy: Policy) {
   });
 
   const groups = Object.fromEntries(
-    (Object.keys(GROUPS) as GroupId[]).map((group) => {
+    (Object.keys(GROUPS) as GroupId[]).flatMap((group) => {
       const members = stages.filter((s) => s.group === group);
-      return [
+      // A stateless target has no user directory: its group has no stage.
+      if (members.length === 0) return [];
+      return [[
         group,
         {
           description: GROUPS[group],
           initial: members[0]!.id,
           states: Object.fromEntries(members.map((s) => [s.id, stateOf(s)])),
         },
-      ];
+      ]];
     }),
   );
   const finals = Object.fromEntries(

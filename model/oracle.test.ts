@@ -5,7 +5,10 @@ import { CANONICAL_FACTS, NO_NOISE, defectsOf, type FactValue } from './facts.ts
 import { machineFor, outcomeOf, type TerminalMeta } from './machine.ts';
 import { predict } from './oracle.ts';
 import { allStateIds } from './paths.ts';
-import { PLACEMENTS, profilePolicy, resolvePolicy } from './policy.ts';
+import { PLACEMENTS, claimCheck, profilePolicy, requiresClaim, resolvePolicy, type CheckedClaim, type Policy } from './policy.ts';
+
+/** 'missing' when the claim is checked only when present, or not at all. */
+const absentOk = (policy: Policy, claim: CheckedClaim) => (claimCheck(policy, claim) === 'required' ? [] : (['missing'] as const));
 import { REASONS } from './reasons.ts';
 
 const policyAndFacts = policyArb.chain((policy) => factsArb(policy).map((facts) => ({ policy, facts })));
@@ -76,8 +79,16 @@ describe('oracle', () => {
         placement: fc.constantFrom(...PLACEMENTS.filter((p) => policy.placements[p])),
         scheme: fc.constantFrom('bearer' as const, 'bearer-odd-case' as const),
         exp: fc.constantFrom<FactValue<'exp'>>('future', 'within-skew', ...(policy.requiredClaims.includes('exp') ? [] : (['missing'] as const))),
-        nbf: fc.constantFrom('absent' as const, 'past' as const),
+        nbf: fc.constantFrom<FactValue<'nbf'>>('past', ...(requiresClaim(policy, 'nbf') ? [] : (['absent'] as const))),
         user: fc.constantFrom<FactValue<'user'>>('active', ...(policy.requiredRole === null ? (['lacks-role'] as const) : [])),
+        // What a declared weaker contract lets through is clean too.
+        key: fc.constantFrom<FactValue<'key'>>('known', ...(policy.kid === 'ignored' ? (['unknown-kid'] as const) : [])),
+        iss: fc.constantFrom<FactValue<'iss'>>('expected', ...absentOk(policy, 'iss')),
+        aud: fc.constantFrom<FactValue<'aud'>>('expected', ...absentOk(policy, 'aud')),
+        typ: fc.constantFrom<FactValue<'typ'>>('expected', ...absentOk(policy, 'typ')),
+        sub: fc.constantFrom<FactValue<'sub'>>('present', ...(requiresClaim(policy, 'sub') ? [] : (['missing'] as const))),
+        iat: fc.constantFrom<FactValue<'iat'>>('present', ...(requiresClaim(policy, 'iat') ? [] : (['missing'] as const))),
+        jti: fc.constantFrom<FactValue<'jti'>>('present', ...(requiresClaim(policy, 'jti') ? [] : (['missing'] as const))),
         noise: noiseArb,
       }),
     );
@@ -150,5 +161,17 @@ describe('machine', () => {
     expect(ids).not.toContain('awaiting-auth-message');
     expect(ids).not.toContain('origin-foreign');
     expect(ids).not.toContain('auth-message-invalid');
+  });
+
+  it('follows the declared weaker contracts: a stage or branch per check the target makes, none for one it skips', () => {
+    const weak = resolvePolicy({ kid: 'ignored', maxTokenBytes: null, users: 'stateless', requiredRole: null, claimChecks: { iss: 'when-present', typ: 'unchecked' } });
+    const ids = allStateIds(machineFor(weak));
+    for (const absent of ['key-unknown-kid', 'token-oversize', 'lookup', 'user', 'role', 'iss-missing', 'typ', 'sub', 'dependency-timeout']) expect(ids).not.toContain(absent);
+    for (const present of ['iss', 'iss-mismatch', 'aud-missing', 'exp-missing']) expect(ids).toContain(present);
+    const strict = resolvePolicy({ requiredClaims: ['exp', 'nbf', 'iat', 'jti'] });
+    expect(allStateIds(machineFor(strict))).toEqual(expect.arrayContaining(['iat', 'jti', 'nbf-missing', 'iat-missing', 'jti-missing']));
+    expect(predict(weak, { ...CANONICAL_FACTS, key: 'unknown-kid', iss: 'missing', sub: 'missing', user: 'missing' })).toMatchObject({ outcome: 'accept' });
+    expect(predict(strict, { ...CANONICAL_FACTS, nbf: 'past', jti: 'missing' })).toMatchObject({ outcome: 'reject-401', reason: 'jti-missing' });
+    expect(predict(strict, CANONICAL_FACTS)).toMatchObject({ outcome: 'reject-401', reason: 'nbf-missing' });
   });
 });

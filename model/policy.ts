@@ -1,57 +1,24 @@
 // The policy: what a target promises about its handshake authentication. The model,
-// the reference backend and the engine all read this one shape.
+// the reference backend and the engine all read this one shape (docs/policy.md).
 import { createHash } from 'node:crypto';
 import { HANDSHAKE_REASONS, isHandshakeReason, type HandshakeReason } from './reasons.ts';
+import {
+  ALGORITHMS,
+  CHECKED_CLAIMS,
+  CLAIM_CHECK_MODES,
+  KID_MODES,
+  PLACEMENTS,
+  PROFILES,
+  REQUIRABLE_CLAIMS,
+  USER_MODES,
+  isSymmetric,
+  type HandshakeRejection,
+  type Policy,
+  type PolicyInput,
+  type ProfileName,
+} from './policy-types.ts';
 
-export const PLACEMENTS = [
-  'authorization-header',
-  'subprotocol',
-  'query',
-  'cookie',
-  'first-message',
-] as const;
-export type Placement = (typeof PLACEMENTS)[number];
-
-export const PROFILES = ['default', 'rfc-strict'] as const;
-export type ProfileName = (typeof PROFILES)[number];
-
-export type HandshakeRejection = 'reject-401' | 'reject-403';
-
-export const ALGORITHMS = ['HS256', 'RS256', 'ES256', 'EdDSA'] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
-
-export interface Policy {
-  profile: ProfileName;
-  /** Placements the target reads a credential from; others are ignored. */
-  placements: Record<Placement, boolean>;
-  /** Accepted JWS algorithms; HS* means a shared secret, the rest a JWKS. */
-  algorithms: Algorithm[];
-  issuer: string;
-  audience: string;
-  /** Expected JOSE `typ` header, or null when the target does not check it. */
-  typ: string | null;
-  /** Claims that must be present besides `iss`, `aud` and `sub` (always required: the user is looked up by `sub`). */
-  requiredClaims: Array<'exp'>;
-  clockSkewSeconds: number;
-  /** Role the user must hold, or null for none. */
-  requiredRole: string | null;
-  /** Browser origins allowed to connect; a foreign or `null` Origin is refused. */
-  allowedOrigins: string[];
-  /** Time within which the target must answer the upgrade or release the socket. */
-  handshakeDeadlineMs: number;
-  /** Time after accept within which a first-message auth must arrive. */
-  authWindowMs: number;
-  /** Largest token the target must handle; a larger one is `token-oversize`. */
-  maxTokenBytes: number;
-  /** Reason -> outcome for the handshake; the profile's map with the target's overrides. */
-  outcomes: Record<HandshakeReason, HandshakeRejection>;
-}
-
-/** What a policy file may contain: any field, outcomes as single overrides. */
-export type PolicyInput = Partial<Omit<Policy, 'outcomes' | 'placements'>> & {
-  placements?: Partial<Record<Placement, boolean>>;
-  outcomes?: Partial<Record<HandshakeReason, HandshakeRejection>>;
-};
+export * from './policy-types.ts';
 
 const FORBIDDEN_BY_DEFAULT: readonly HandshakeReason[] = [
   'origin-foreign',
@@ -83,11 +50,14 @@ export function profilePolicy(profile: ProfileName): Policy {
       'first-message': false,
     },
     algorithms: ['HS256'],
+    kid: 'required-matched',
     issuer: 'https://issuer.ws-auth-conformance.test',
     audience: 'ws-chat',
     typ: 'at+jwt',
+    claimChecks: { iss: 'required', aud: 'required', typ: 'required' },
     requiredClaims: ['exp'],
     clockSkewSeconds: 5,
+    users: 'directory',
     requiredRole: 'chat',
     allowedOrigins: ['https://app.ws-auth-conformance.test'],
     handshakeDeadlineMs: 1000,
@@ -122,11 +92,8 @@ export function resolvePolicy(input: PolicyInput = {}): Policy {
   for (const key of Object.keys(input)) {
     if (!known.has(key)) throw new PolicyError(key, `unknown field; known fields: ${[...known].join(', ')}`);
   }
-  for (const key of Object.keys(input.placements ?? {})) {
-    if (!(PLACEMENTS as readonly string[]).includes(key)) {
-      throw new PolicyError(`placements.${key}`, `unknown placement; use ${PLACEMENTS.join(', ')}`);
-    }
-  }
+  checkKeys('placements', input.placements, PLACEMENTS, 'unknown placement');
+  checkKeys('claimChecks', input.claimChecks, CHECKED_CLAIMS, 'not a checked claim');
   for (const [reason, outcome] of Object.entries(input.outcomes ?? {})) {
     if (!isHandshakeReason(reason)) {
       throw new PolicyError(`outcomes.${reason}`, 'not an overridable reason (handshake reasons only)');
@@ -140,10 +107,23 @@ export function resolvePolicy(input: PolicyInput = {}): Policy {
     ...input,
     profile,
     placements: { ...base.placements, ...input.placements },
+    claimChecks: { ...base.claimChecks, ...input.claimChecks },
     outcomes: { ...base.outcomes, ...input.outcomes },
   };
   validate(policy);
   return policy;
+}
+
+function checkKeys(field: string, value: object | undefined, allowed: readonly string[], what: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new PolicyError(field, 'an object');
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw new PolicyError(`${field}.${key}`, `${what}; use ${allowed.join(', ')}`);
+  }
+}
+
+function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): void {
+  if (!allowed.includes(value as T)) throw new PolicyError(field, `${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
 }
 
 function validate(p: Policy): void {
@@ -156,16 +136,29 @@ function validate(p: Policy): void {
   if (p.algorithms.some(isSymmetric) && p.algorithms.some((a) => !isSymmetric(a))) {
     throw new PolicyError('algorithms', 'mix of HMAC and asymmetric algorithms; a target verifies with one kind of key');
   }
+  oneOf('kid', p.kid, KID_MODES);
+  if (p.kid === 'jwks' && p.algorithms.every(isSymmetric)) throw new PolicyError('kid', '"jwks" needs asymmetric algorithms (a JWKS holds public keys)');
   for (const field of ['issuer', 'audience'] as const) {
     if (typeof p[field] !== 'string' || p[field] === '') throw new PolicyError(field, 'a non-empty string');
   }
   if (p.typ !== null && (typeof p.typ !== 'string' || p.typ === '')) throw new PolicyError('typ', 'a non-empty string or null');
+  for (const claim of CHECKED_CLAIMS) oneOf(`claimChecks.${claim}`, p.claimChecks[claim], CLAIM_CHECK_MODES);
+  if (!Array.isArray(p.requiredClaims)) throw new PolicyError('requiredClaims', `an array of ${REQUIRABLE_CLAIMS.join(', ')}`);
   for (const claim of p.requiredClaims) {
-    if (claim !== 'exp') throw new PolicyError('requiredClaims', `"${claim}" is not optional-but-required; only "exp" may be listed`);
+    if (!REQUIRABLE_CLAIMS.includes(claim)) {
+      throw new PolicyError('requiredClaims', `"${claim}" cannot be listed; use ${REQUIRABLE_CLAIMS.join(', ')} (iss, aud and typ have claimChecks)`);
+    }
   }
-  for (const field of ['clockSkewSeconds', 'handshakeDeadlineMs', 'authWindowMs', 'maxTokenBytes'] as const) {
+  oneOf('users', p.users, USER_MODES);
+  if (p.users === 'stateless' && p.requiredRole !== null) {
+    throw new PolicyError('requiredRole', 'must be null when users is "stateless" (there is no user to hold a role)');
+  }
+  for (const field of ['clockSkewSeconds', 'handshakeDeadlineMs', 'authWindowMs'] as const) {
     const v = p[field];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new PolicyError(field, 'a non-negative number');
+  }
+  if (p.maxTokenBytes !== null && (typeof p.maxTokenBytes !== 'number' || !Number.isInteger(p.maxTokenBytes) || p.maxTokenBytes < 256)) {
+    throw new PolicyError('maxTokenBytes', 'a whole number of bytes (at least 256), or null for no limit');
   }
   if (p.handshakeDeadlineMs === 0) throw new PolicyError('handshakeDeadlineMs', 'must be positive');
   if (!Object.values(p.placements).some(Boolean)) throw new PolicyError('placements', 'enable at least one placement');
@@ -173,17 +166,30 @@ function validate(p: Policy): void {
   if (!Array.isArray(p.allowedOrigins)) throw new PolicyError('allowedOrigins', 'an array of origins');
 }
 
-export function isSymmetric(alg: Algorithm): boolean {
-  return alg.startsWith('HS');
-}
+/**
+ * Fields added after the first release count in the digest only when set away from
+ * their default, so the digest of a policy written before them does not change.
+ */
+const LATER_FIELDS: Partial<Policy> = {
+  kid: 'required-matched',
+  claimChecks: { iss: 'required', aud: 'required', typ: 'required' },
+  users: 'directory',
+};
 
-export function usesSymmetricKey(policy: Policy): boolean {
-  return policy.algorithms.every(isSymmetric);
-}
+/** Reasons added after the first release; likewise, their outcome counts only when overridden. */
+const LATER_REASONS: readonly HandshakeReason[] = ['nbf-missing', 'iat-missing', 'jti-missing'];
 
 /** Short stable digest, written into counterexamples so a replay can tell the contract changed. */
 export function policyDigest(policy: Policy): string {
-  return createHash('sha256').update(stableStringify(policy)).digest('hex').slice(0, 16);
+  const digested: Record<string, unknown> = { ...policy };
+  for (const [field, value] of Object.entries(LATER_FIELDS)) {
+    if (stableStringify(digested[field]) === stableStringify(value)) delete digested[field];
+  }
+  const outcomes: Record<string, unknown> = { ...policy.outcomes };
+  const base = profileOutcomes(policy.profile);
+  for (const reason of LATER_REASONS) if (outcomes[reason] === base[reason]) delete outcomes[reason];
+  digested.outcomes = outcomes;
+  return createHash('sha256').update(stableStringify(digested)).digest('hex').slice(0, 16);
 }
 
 function stableStringify(value: unknown): string {

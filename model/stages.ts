@@ -4,7 +4,7 @@
 // state and transition of the resulting machine is one the target must exhibit.
 import type { FactName } from './facts.ts';
 import type { EventType } from './events.ts';
-import { PLACEMENTS, usesSymmetricKey, type Policy } from './policy.ts';
+import { CHECKED_CLAIMS, PLACEMENTS, claimCheck, requiresClaim, usesSymmetricKey, type Policy } from './policy-types.ts';
 import type { Reason } from './reasons.ts';
 
 export const GROUPS = {
@@ -106,7 +106,7 @@ export function stagesFor(policy: Policy): Stage[] {
       event: 'TOKEN',
       afterAccept: 'credential',
       branches: [
-        reject('token-oversize', { structure: ['oversize'] }, 'over the size limit'),
+        ...(policy.maxTokenBytes === null ? [] : [reject('token-oversize', { structure: ['oversize'] }, 'over the size limit')]),
         reject('token-encrypted', { structure: ['jwe'] }, 'JWE'),
         reject('token-malformed', { structure: ['not-jwt', 'bad-base64url', 'wrong-segment-count'] }, 'not a compact JWS'),
         { to: 'algorithm', label: 'compact JWS' },
@@ -134,10 +134,10 @@ export function stagesFor(policy: Policy): Stage[] {
       event: 'KEY',
       afterAccept: 'credential',
       branches: [
-        reject('key-unknown-kid', { key: ['unknown-kid'] }, 'unknown kid'),
+        ...(policy.kid === 'ignored' ? [] : [reject('key-unknown-kid', { key: ['unknown-kid'] }, 'unknown kid')]),
         reject('key-attacker-supplied', { key: ['attacker-jwk', 'attacker-jku', 'attacker-x5u'] }, 'jwk / jku / x5u'),
         reject('key-injection', { key: ['kid-injection'] }, 'kid injection'),
-        { to: 'signature', label: 'known key' },
+        { to: 'signature', label: policy.kid === 'ignored' ? 'the one key (kid ignored)' : 'known key' },
       ],
     },
     {
@@ -153,74 +153,8 @@ export function stagesFor(policy: Policy): Stage[] {
         { to: 'exp', label: 'valid' },
       ],
     },
-    {
-      id: 'exp',
-      group: 'claims',
-      title: 'exp',
-      event: 'CLAIM_EXP',
-      afterAccept: 'credential',
-      branches: [
-        reject('exp-expired', { exp: ['past'] }, 'past beyond skew'),
-        reject('exp-malformed', { exp: ['wrong-type'] }, 'not a number'),
-        ...(policy.requiredClaims.includes('exp') ? [reject('exp-missing', { exp: ['missing'] }, 'missing')] : []),
-        { to: 'nbf', label: `future or within ${policy.clockSkewSeconds}s skew` },
-      ],
-    },
-    {
-      id: 'nbf',
-      group: 'claims',
-      title: 'nbf',
-      event: 'CLAIM_NBF',
-      afterAccept: 'credential',
-      branches: [reject('nbf-future', { nbf: ['future'] }, 'future beyond skew'), { to: 'iss', label: 'absent or past' }],
-    },
-    claimStage('iss', 'aud', 'iss-mismatch', 'iss-missing'),
-    claimStage('aud', policy.typ === null ? 'sub' : 'typ', 'aud-mismatch', 'aud-missing'),
   );
-  if (policy.typ !== null) stages.push(claimStage('typ', 'sub', 'typ-mismatch', 'typ-missing'));
-  stages.push(
-    {
-      id: 'sub',
-      group: 'claims',
-      title: 'sub',
-      event: 'CLAIM_SUB',
-      afterAccept: 'credential',
-      branches: [reject('sub-missing', { sub: ['missing'] }, 'missing'), { to: 'lookup', label: 'present' }],
-    },
-    {
-      id: 'lookup',
-      group: 'directory',
-      title: 'User lookup',
-      event: 'LOOKUP',
-      afterAccept: 'dependency',
-      branches: [
-        reject('dependency-timeout', { latency: ['stalled'] }, 'no answer by the deadline'),
-        { to: 'user', label: 'answered in time' },
-      ],
-    },
-    {
-      id: 'user',
-      group: 'directory',
-      title: 'User state',
-      event: 'USER',
-      afterAccept: 'credential',
-      branches: [
-        reject('user-unknown', { user: ['missing'] }, 'not in the directory'),
-        reject('user-inactive', { user: ['inactive'] }, 'inactive'),
-        { to: policy.requiredRole === null ? 'authenticated' : 'role', label: 'active' },
-      ],
-    },
-  );
-  if (policy.requiredRole !== null) {
-    stages.push({
-      id: 'role',
-      group: 'directory',
-      title: `Role "${policy.requiredRole}"`,
-      event: 'ROLE',
-      afterAccept: 'credential',
-      branches: [reject('user-lacks-role', { user: ['lacks-role'] }, 'role missing'), { to: 'authenticated', label: 'role held' }],
-    });
-  }
+  stages.push(...claimStages(policy));
   if (firstMessage) {
     stages.push({
       id: 'awaiting-auth-message',
@@ -245,14 +179,77 @@ export function stagesFor(policy: Policy): Stage[] {
   return stages;
 }
 
-function claimStage(claim: 'iss' | 'aud' | 'typ', next: string, mismatch: Reason, missing: Reason): Stage {
-  const event = `CLAIM_${claim.toUpperCase()}` as EventType;
-  return {
-    id: claim,
-    group: 'claims',
-    title: claim,
-    event,
-    afterAccept: 'credential',
-    branches: [reject(mismatch, { [claim]: ['wrong'] }, 'wrong'), reject(missing, { [claim]: ['missing'] }, 'missing'), { to: next, label: 'expected' }],
-  };
+type Unlinked = Omit<Stage, 'branches'> & { branches: Branch[]; pass: string };
+
+/** The claim checks and the user directory, each passing on to the next stage the policy has. */
+function claimStages(policy: Policy): Stage[] {
+  const chain: Unlinked[] = [
+    claim('exp', [
+      reject('exp-expired', { exp: ['past'] }, 'past beyond skew'),
+      reject('exp-malformed', { exp: ['wrong-type'] }, 'not a number'),
+      ...(requiresClaim(policy, 'exp') ? [reject('exp-missing', { exp: ['missing'] }, 'missing')] : []),
+    ], `future or within ${policy.clockSkewSeconds}s skew`),
+    claim('nbf', [
+      reject('nbf-future', { nbf: ['future'] }, 'future beyond skew'),
+      ...(requiresClaim(policy, 'nbf') ? [reject('nbf-missing', { nbf: ['absent'] }, 'missing')] : []),
+    ], requiresClaim(policy, 'nbf') ? 'past' : 'absent or past'),
+  ];
+  if (requiresClaim(policy, 'iat')) chain.push(claim('iat', [reject('iat-missing', { iat: ['missing'] }, 'missing')], 'present'));
+  for (const name of CHECKED_CLAIMS) {
+    const mode = claimCheck(policy, name);
+    if (mode === 'unchecked') continue;
+    chain.push(
+      claim(name, [
+        reject(`${name}-mismatch` as Reason, { [name]: ['wrong'] }, 'wrong'),
+        ...(mode === 'required' ? [reject(`${name}-missing` as Reason, { [name]: ['missing'] }, 'missing')] : []),
+      ], mode === 'required' ? 'expected' : 'expected or absent'),
+    );
+  }
+  if (requiresClaim(policy, 'jti')) chain.push(claim('jti', [reject('jti-missing', { jti: ['missing'] }, 'missing')], 'present'));
+  if (requiresClaim(policy, 'sub')) chain.push(claim('sub', [reject('sub-missing', { sub: ['missing'] }, 'missing')], 'present'));
+  if (policy.users === 'directory') chain.push(...directoryStages(policy));
+  return chain.map(({ pass, ...stage }, i) => ({
+    ...stage,
+    branches: [...stage.branches, { to: chain[i + 1]?.id ?? 'authenticated', label: pass }],
+  }));
+}
+
+function claim(id: string, branches: Branch[], pass: string): Unlinked {
+  const event = `CLAIM_${id.toUpperCase()}` as EventType;
+  return { id, group: 'claims', title: id, event, afterAccept: 'credential', branches, pass };
+}
+
+function directoryStages(policy: Policy): Unlinked[] {
+  const stages: Unlinked[] = [
+    {
+      id: 'lookup',
+      group: 'directory',
+      title: 'User lookup',
+      event: 'LOOKUP',
+      afterAccept: 'dependency',
+      branches: [reject('dependency-timeout', { latency: ['stalled'] }, 'no answer by the deadline')],
+      pass: 'answered in time',
+    },
+    {
+      id: 'user',
+      group: 'directory',
+      title: 'User state',
+      event: 'USER',
+      afterAccept: 'credential',
+      branches: [reject('user-unknown', { user: ['missing'] }, 'not in the directory'), reject('user-inactive', { user: ['inactive'] }, 'inactive')],
+      pass: 'active',
+    },
+  ];
+  if (policy.requiredRole !== null) {
+    stages.push({
+      id: 'role',
+      group: 'directory',
+      title: `Role "${policy.requiredRole}"`,
+      event: 'ROLE',
+      afterAccept: 'credential',
+      branches: [reject('user-lacks-role', { user: ['lacks-role'] }, 'role missing')],
+      pass: 'role held',
+    });
+  }
+  return stages;
 }

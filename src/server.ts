@@ -69,7 +69,7 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
   const wss = new WebSocketServer({
     noServer: true,
     // Clients send one auth message at most; an oversize token in it must still get its 1008.
-    maxPayload: Math.max(1024 * 1024, policy.maxTokenBytes * 4),
+    maxPayload: Math.max(1024 * 1024, (policy.maxTokenBytes ?? 16384) * 4),
     handleProtocols: (offered) => (offered.has(BEARER_SUBPROTOCOL) ? BEARER_SUBPROTOCOL : false),
   });
   const handshakes = new Set<Duplex>();

@@ -1,5 +1,6 @@
 // A case: facts chosen first, the model's prediction for them, and where they came from.
-import { CANONICAL_FACTS, type Facts } from './facts-util.ts';
+import type { Facts } from './facts-util.ts';
+import { canonicalFor } from '../../model/facts.ts';
 import { PLACEMENTS, type Policy } from '../../model/policy.ts';
 import { predict, type Prediction } from '../../model/oracle.ts';
 
@@ -26,12 +27,13 @@ export interface Case {
   variantKey?: string;
 }
 
-/** The canonical valid case under a policy: the model's canonical facts, in an enabled placement. */
+/** The canonical valid case under a policy: the model's (a required nbf present), in an enabled placement. */
 export function canonicalFacts(policy: Policy): Facts {
-  if (policy.placements[CANONICAL_FACTS.placement as keyof Policy['placements']]) return CANONICAL_FACTS;
+  const canonical = canonicalFor(policy);
+  if (policy.placements[canonical.placement as keyof Policy['placements']]) return canonical;
   // Handshake placements come first in PLACEMENTS: the order used when the canonical one is disabled.
-  const placement = PLACEMENTS.find((p) => policy.placements[p]) ?? CANONICAL_FACTS.placement;
-  return { ...CANONICAL_FACTS, placement };
+  const placement = PLACEMENTS.find((p) => policy.placements[p]) ?? canonical.placement;
+  return { ...canonical, placement };
 }
 
 /**

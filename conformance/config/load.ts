@@ -68,7 +68,9 @@ function checkShape(raw: unknown): asserts raw is ConformanceConfig {
     if (typeof t.url !== 'string') throw new ConfigError('target.url', 'missing', 'give the WebSocket URL, e.g. ws://127.0.0.1:8080/ws');
     if (!isObject(t.keys)) throw new ConfigError('target.keys', 'missing', 'give { secretEnv: "NAME" } for HS256 or { jwkFile: "key.jwk.json" }');
     unknownKeys(t.keys, ['secretEnv', 'jwkFile', 'kid'], 'target.keys.');
-    if (!isObject(t.users)) throw new ConfigError('target.users', 'missing', 'give { connectionString } (PostgreSQL) or { fixed: { active: "id", ... } }');
+    // No users at all is for a stateless policy; resolveUrlTarget says so otherwise.
+    if (t.users === undefined) return;
+    if (!isObject(t.users)) throw new ConfigError('target.users', 'must be an object', 'give { connectionString } (PostgreSQL) or { fixed: { active: "id", ... } }');
     if ('fixed' in t.users) {
       unknownKeys(t.users, ['fixed'], 'target.users.');
       if (!isObject(t.users.fixed)) throw new ConfigError('target.users.fixed', 'must map user states to ids', 'e.g. { active: "alice", inactive: "bob", "lacks-role": "carol", missing: "nobody" }');

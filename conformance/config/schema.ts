@@ -26,7 +26,8 @@ export interface UrlTargetConfig {
     /** kid the target expects in the token header. */
     kid?: string;
   };
-  users:
+  /** How a case's users are put in place; omit it when the policy says `users: "stateless"`. */
+  users?:
     | {
         /** PostgreSQL connection string of the target's user store. */
         connectionString?: string;

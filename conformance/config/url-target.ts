@@ -22,8 +22,13 @@ export async function resolveUrlTarget(config: ResolvedConfig): Promise<UrlTarge
     throw new ConfigError('target.keys', 'no signing key', 'set keys.secretEnv (HS256 secret in an env variable) or keys.jwkFile (private JWK)');
   }
   let users: UserSource;
-  const u = t.users ?? {};
-  if ('fixed' in u) {
+  const u = t.users;
+  if (policy.users === 'stateless') {
+    if (u !== undefined) throw new ConfigError('target.users', 'given, but the policy says users: "stateless"', 'drop target.users, or set policy.users to "directory"');
+    users = { kind: 'stateless' };
+  } else if (u === undefined) {
+    throw new ConfigError('target.users', 'missing', 'give { connectionString } (PostgreSQL) or { fixed: { active: "id", ... } }, or set policy.users to "stateless"');
+  } else if ('fixed' in u) {
     users = { kind: 'fixed', users: u.fixed };
   } else {
     const connectionString = u.connectionString ?? (u.connectionStringEnv ? process.env[u.connectionStringEnv] : undefined);

@@ -59,6 +59,7 @@ function formatCompleted(r: CompletedRun, maxDivergences: number): string {
     `coverage reached: states ${s.coverage.states.covered}/${s.coverage.states.total}, transitions ${s.coverage.transitions.covered}/${s.coverage.transitions.total}`,
   );
   for (const n of s.notCoveredFacts) lines.push(`  not covered: ${n.fact}=${n.value} (${n.cases} cases): ${n.reason}`);
+  for (const d of s.declared) lines.push(`  declared: ${d.text} (policy.${d.field})`);
   lines.push(harnessLine(r));
   if (r.notReproduced.length) {
     lines.push(`not reproduced: ${r.notReproduced.length} first observations diverged and none of their replays did (not divergences)`);

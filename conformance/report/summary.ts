@@ -1,5 +1,6 @@
 // From case runs to the values a report shows: one CaseResult per case, and the
 // run's summary (counts by outcome and verdict, coverage reached, cases per second).
+import { declaredContracts } from '../../model/declared.ts';
 import { measureCoverage } from '../../model/paths.ts';
 import type { Policy } from '../../model/policy.ts';
 import { describeFacts, type FactName } from '../cases/facts-util.ts';
@@ -65,6 +66,7 @@ export function summarise(policy: Policy, cases: CaseResult[], unavailable: Unav
     coverage: measureCoverage(policy, judged.map((c) => c.facts)),
     modelCoverage: measureCoverage(policy, cases.map((c) => c.facts)),
     notCoveredFacts,
+    declared: declaredContracts(policy),
     wallMs: Math.round(wallMs),
     casesPerSecond: Math.round((judged.length / (wallMs / 1000)) * 10) / 10,
   };

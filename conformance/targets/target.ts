@@ -1,7 +1,7 @@
 // A target: a backend the engine can send cases to, with what it takes to set a case
 // up (users in its directory, a stalled lookup). Embedded, url and (later) container
 // targets implement this one interface; the engine knows nothing else about them.
-import type { FactName, FactValue } from '../../model/facts.ts';
+import { factDomains, type FactName, type FactValue } from '../../model/facts.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { SigningKeys } from '../keys.ts';
 import { MIN_SKEW_FOR_WITHIN_SKEW } from '../cases/forge/claims.ts';
@@ -61,6 +61,13 @@ export function unavailableFacts(target: Target): Partial<{ [K in FactName]: Arr
   if (missingKinds.length) out.user = [...missingKinds];
   // exp within skew needs 2 s from both boundaries (fuzz-catalogue.md timing margins).
   if (target.policy.clockSkewSeconds < MIN_SKEW_FOR_WITHIN_SKEW) out.exp = ['within-skew'];
+  // Values the policy never generates (a stateless target's user states) are declared, not missing.
+  const domains = factDomains(target.policy) as Record<FactName, readonly string[]>;
+  for (const fact of Object.keys(out) as FactName[]) {
+    const values = (out[fact] as string[]).filter((v) => domains[fact].includes(v));
+    if (values.length) (out as Record<string, string[]>)[fact] = values;
+    else delete out[fact];
+  }
   return out;
 }
 

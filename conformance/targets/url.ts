@@ -33,6 +33,10 @@ export type UserSource =
       stallSql?: string;
     }
   | {
+      /** The policy says users: "stateless": the token alone decides, any subject will do. */
+      kind: 'stateless';
+    }
+  | {
       kind: 'fixed';
       /** Existing users by state; a state without a user is not covered. */
       users: Partial<Record<UserKind, string>>;
@@ -59,6 +63,20 @@ export async function startUrlTarget(options: UrlTargetOptions): Promise<Target>
     options.healthUrl === undefined ? `${endpoint.protocol === 'wss:' ? 'https' : 'http'}://${endpoint.host}/healthz` : options.healthUrl;
   const base = { kind: 'url', url: endpoint.toString(), healthUrl, policy: options.policy, keys: options.keys };
   const source = options.users;
+
+  if (source.kind === 'stateless') {
+    const prefix = `wsac-${randomBytes(4).toString('hex')}`;
+    return {
+      ...base,
+      description: `url ${endpoint} (stateless: no user directory)`,
+      capabilities: { stall: false, revoke: false, userKinds: ['active'] },
+      prepareUser: async (caseId) => `${prefix}-${caseId}`,
+      revokeUser: async () => {
+        throw new TargetError('a stateless target has no user to revoke');
+      },
+      close: async () => {},
+    };
+  }
 
   if (source.kind === 'fixed') {
     const kinds = (Object.keys(source.users) as UserKind[]).filter((k) => source.users[k]);

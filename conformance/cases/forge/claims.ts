@@ -23,7 +23,8 @@ export function planClaims(facts: Facts, policy: Policy, userId: string, nowMs: 
   if (facts.iss !== 'missing') claims.iss = facts.iss === 'expected' ? policy.issuer : 'https://other-issuer.ws-auth-conformance.test';
   if (facts.aud !== 'missing') claims.aud = facts.aud === 'expected' ? policy.audience : 'some-other-service';
   if (facts.sub === 'present') claims.sub = userId;
-  claims.iat = now;
+  if (facts.iat === 'present') claims.iat = now;
+  if (facts.jti === 'present') claims.jti = `${userId}-${nowMs.toString(36)}`;
   let expSeconds: number | null = null;
   switch (facts.exp) {
     case 'future':

@@ -52,7 +52,7 @@ async function makeKey(alg: Algorithm): Promise<{ key: Key; jwk: JWK }> {
 export async function forgeToken(facts: Facts, policy: Policy, ring: KeyRing, userId: string, nowMs: number, variant: number): Promise<ForgedToken> {
   const plan = planClaims(facts, policy, userId, nowMs);
   const claims = { ...plan.claims };
-  if (facts.structure === 'oversize') claims.pad = 'x'.repeat(policy.maxTokenBytes + 512);
+  if (facts.structure === 'oversize') claims.pad = 'x'.repeat((policy.maxTokenBytes ?? 8192) + 512);
   if (facts.structure === 'not-jwt') {
     // The field's fake token, or three segments whose header is not UTF-8 JSON.
     const token =

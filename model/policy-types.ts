@@ -1,0 +1,103 @@
+// The vocabulary of a policy: placements, algorithms, and the switches with which a
+// policy says what a real backend checks (docs/policy.md describes each field).
+import type { HandshakeReason } from './reasons.ts';
+
+export const PLACEMENTS = ['authorization-header', 'subprotocol', 'query', 'cookie', 'first-message'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+
+export const PROFILES = ['default', 'rfc-strict'] as const;
+export type ProfileName = (typeof PROFILES)[number];
+
+export type HandshakeRejection = 'reject-401' | 'reject-403';
+
+/** Every JOSE signing algorithm of RFC 7518 and RFC 8037 that jose signs with. */
+export const ALGORITHMS = [
+  'HS256', 'HS384', 'HS512',
+  'RS256', 'RS384', 'RS512',
+  'PS256', 'PS384', 'PS512',
+  'ES256', 'ES384', 'ES512',
+  'EdDSA',
+] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+/**
+ * How the target picks its verification key: `required-matched` (the token's kid must
+ * name the target's key), `ignored` (one key verifies every token, whatever its kid),
+ * `jwks` (the kid is looked up in a JWKS; unknown kids are refused).
+ */
+export const KID_MODES = ['required-matched', 'ignored', 'jwks'] as const;
+export type KidMode = (typeof KID_MODES)[number];
+
+/** How a claim is checked: present and equal; equal when present; not at all. */
+export const CLAIM_CHECK_MODES = ['required', 'when-present', 'unchecked'] as const;
+export type ClaimCheckMode = (typeof CLAIM_CHECK_MODES)[number];
+export const CHECKED_CLAIMS = ['iss', 'aud', 'typ'] as const;
+export type CheckedClaim = (typeof CHECKED_CLAIMS)[number];
+
+/** Claims a policy may require to be present (iss, aud and typ have their own modes). */
+export const REQUIRABLE_CLAIMS = ['exp', 'sub', 'iat', 'nbf', 'jti'] as const;
+export type RequirableClaim = (typeof REQUIRABLE_CLAIMS)[number];
+
+/** `directory`: users are looked up by `sub`; `stateless`: the token alone decides. */
+export const USER_MODES = ['directory', 'stateless'] as const;
+export type UserMode = (typeof USER_MODES)[number];
+
+export interface Policy {
+  profile: ProfileName;
+  /** Placements the target reads a credential from; others are ignored. */
+  placements: Record<Placement, boolean>;
+  /** Accepted JWS algorithms; HS* means a shared secret, the rest a JWKS. */
+  algorithms: Algorithm[];
+  /** How the token's kid selects the verification key. */
+  kid: KidMode;
+  issuer: string;
+  audience: string;
+  /** Expected JOSE `typ` header, or null when the target does not check it. */
+  typ: string | null;
+  /** How iss, aud and typ are checked. */
+  claimChecks: Record<CheckedClaim, ClaimCheckMode>;
+  /** Claims that must be present; `sub` is required anyway when users are looked up by it. */
+  requiredClaims: RequirableClaim[];
+  clockSkewSeconds: number;
+  /** Whether users are looked up in a directory (by `sub`) or not at all. */
+  users: UserMode;
+  /** Role the user must hold, or null for none. */
+  requiredRole: string | null;
+  /** Browser origins allowed to connect; a foreign or `null` Origin is refused. */
+  allowedOrigins: string[];
+  /** Time within which the target must answer the upgrade or release the socket. */
+  handshakeDeadlineMs: number;
+  /** Time after accept within which a first-message auth must arrive. */
+  authWindowMs: number;
+  /** Largest token the target accepts; a larger one is `token-oversize`. null: no limit of its own. */
+  maxTokenBytes: number | null;
+  /** Reason -> outcome for the handshake; the profile's map with the target's overrides. */
+  outcomes: Record<HandshakeReason, HandshakeRejection>;
+}
+
+/** What a policy file may contain: any field, outcomes as single overrides. */
+export type PolicyInput = Partial<Omit<Policy, 'outcomes' | 'placements' | 'claimChecks'>> & {
+  placements?: Partial<Record<Placement, boolean>>;
+  claimChecks?: Partial<Record<CheckedClaim, ClaimCheckMode>>;
+  outcomes?: Partial<Record<HandshakeReason, HandshakeRejection>>;
+};
+
+export function isSymmetric(alg: Algorithm): boolean {
+  return alg.startsWith('HS');
+}
+
+export function usesSymmetricKey(policy: Pick<Policy, 'algorithms'>): boolean {
+  return policy.algorithms.every(isSymmetric);
+}
+
+/** The mode a claim is checked with: a null `typ` means not checked. */
+export function claimCheck(policy: Policy, claim: CheckedClaim): ClaimCheckMode {
+  if (claim === 'typ' && policy.typ === null) return 'unchecked';
+  return policy.claimChecks[claim];
+}
+
+/** Whether the target refuses a token without `claim`. */
+export function requiresClaim(policy: Policy, claim: RequirableClaim): boolean {
+  if (claim === 'sub' && policy.users === 'directory') return true;
+  return policy.requiredClaims.includes(claim);
+}
