@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { declaredContracts } from './declared.ts';
 import { PolicyError, policyDigest, profilePolicy, resolvePolicy } from './policy.ts';
 
 describe('policy', () => {
@@ -20,9 +21,22 @@ describe('policy', () => {
     [{ algorithms: ['none'] }, /policy\.algorithms: unsupported "none"/],
     [{ clockSkewSeconds: -1 }, /policy\.clockSkewSeconds: a non-negative number/],
     [{ placements: { 'authorization-header': false, subprotocol: false, cookie: false, 'first-message': false } }, /enable at least one placement/],
+    [{ kid: 'maybe' }, /policy\.kid: "maybe" is not one of required-matched, ignored, jwks/],
+    [{ kid: 'jwks' }, /policy\.kid: "jwks" needs asymmetric algorithms/],
+    [{ claimChecks: { iss: 'sometimes' } }, /policy\.claimChecks\.iss: "sometimes" is not one of required, when-present, unchecked/],
+    [{ claimChecks: { sub: 'required' } }, /policy\.claimChecks\.sub: not a checked claim/],
+    [{ requiredClaims: ['iss'] }, /policy\.requiredClaims: "iss" cannot be listed/],
+    [{ users: 'stateless' }, /policy\.requiredRole: must be null when users is "stateless"/],
+    [{ maxTokenBytes: 10 }, /policy\.maxTokenBytes: a whole number of bytes/],
   ])('rejects %j with a message naming the field', (input, message) => {
     expect(() => resolvePolicy(input as never)).toThrow(PolicyError);
     expect(() => resolvePolicy(input as never)).toThrow(message);
+  });
+
+  it('declares each weaker contract once, and none for the default profile', () => {
+    expect(declaredContracts(profilePolicy('default'))).toEqual([]);
+    const weak = resolvePolicy({ kid: 'ignored', maxTokenBytes: null, users: 'stateless', requiredRole: null, typ: null, claimChecks: { iss: 'when-present' } });
+    expect(declaredContracts(weak).map((d) => d.id)).toEqual(['kid-ignored', 'iss-when-present', 'typ-unchecked', 'sub-optional', 'no-size-limit', 'stateless']);
   });
 
   it('digests are stable across key order and differ across contracts', () => {
