@@ -20,9 +20,9 @@ describe('browser projection', () => {
 
   it('the default contract has five outcomes; a page tells three apart', () => {
     const collapses = browserCollapses(profilePolicy('default'));
-    expect(collapses).toEqual([{ view: 'error, close 1006 (not clean)', outcomes: ['reject-401', 'reject-403', 'timeout'], reasons: 32 }]);
+    expect(collapses).toEqual([{ view: 'error, close 1006 (not clean)', outcomes: ['reject-401', 'reject-403', 'timeout'], reasons: 35 }]);
     // Overrides move reasons between 401 and 403; the page still cannot see which.
-    expect(browserCollapses(resolvePolicy({ outcomes: { 'user-inactive': 'reject-401' } }))[0]!.reasons).toBe(32);
+    expect(browserCollapses(resolvePolicy({ outcomes: { 'user-inactive': 'reject-401' } }))[0]!.reasons).toBe(35);
   });
 
   it('a page cannot use the Authorization header', () => {
