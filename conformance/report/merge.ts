@@ -109,6 +109,8 @@ function mergedSummary(first: CompletedDocument, shards: CompletedDocument[], ca
     divergences: judged.filter((c) => c.divergent).length,
     vacuous: judged.filter((c) => c.verdict.handshake === 'VACUOUS' || c.verdict.session === 'VACUOUS').length,
     nonStrict: judged.filter((c) => c.verdict.handshake === 'NON-STRICT' || c.verdict.session === 'NON-STRICT').length,
+    // Shards of one run share its policy, so its declared contracts.
+    declared: first.summary.declared ?? [],
     coverage: measureCoverage(first.policy!, judged.map((c) => c.facts)),
     modelCoverage: measureCoverage(first.policy!, cases.map((c) => c.facts)),
     notCoveredFacts: [...facts.values()],
