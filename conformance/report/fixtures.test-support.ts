@@ -79,6 +79,7 @@ export function completedDoc(cases: CaseEntry[], seed = 1): CompletedDocument {
       coverage: { states: ratio, transitions: ratio },
       modelCoverage: { states: ratio, transitions: ratio },
       notCoveredFacts: [],
+      declared: [],
       wallMs: 1000,
       casesPerSecond: cases.length,
     },
