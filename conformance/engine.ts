@@ -24,6 +24,8 @@ import { adaptiveConcurrency, fixedConcurrency } from './engine/concurrency.ts';
 import { confirmDivergences, type Confirmed } from './engine/confirm.ts';
 import { createRunContext, type RunContext } from './engine/context.ts';
 import { relate } from './engine/relate.ts';
+import { joinDecisionLog } from './logs/join.ts';
+import { DEFAULT_MAPPING, type FieldMapping } from './logs/mapping.ts';
 
 export interface RunOptions {
   /** A started target, or a function starting one (then the engine also closes it). */
@@ -65,6 +67,11 @@ export interface RunOptions {
   shard?: Shard | null;
   /** Aborting ends the run with what was judged so far (a partial result, exit 130). */
   signal?: AbortSignal;
+  /**
+   * The target's JSON-lines decision log, read after the cases ran: each case's stated
+   * reason is checked against the model's (logs/join.ts).
+   */
+  logs?: { file: string; mapping?: FieldMapping } | null;
 }
 
 const DEFAULT_SHRINK: ShrinkBudget = { maxCases: 4, maxRunsPerCase: 60, maxMs: 5000 };
@@ -168,6 +175,9 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
       for (const [k, v] of await untilAborted(confirmDivergences(ctx, candidates, plan.twinsOf, attempts), signal, new Map())) confirmed.set(k, v);
     }
     const final = finalRuns(first, confirmed);
+    // Reason conformance: the log's lines joined to each case as reported (a log states
+    // what it states: nothing to confirm by a replay).
+    if (options.logs && !signal?.aborted) await joinDecisionLog(final, options.logs.file, options.logs.mapping ?? DEFAULT_MAPPING, policy, (r, f) => ctx.rejudge(r, f));
     const shrunk =
       options.shrink === false || signal?.aborted
         ? new Map<string, Shrunk>()

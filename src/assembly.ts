@@ -31,6 +31,8 @@ export interface Assembly {
   validateAfterUpgrade: boolean;
   /** When an open session must close (epoch ms), or null for never. */
   sessionEndsAt(claims: Claims, policy: Policy): number | null;
+  /** The reason written to the decision log for a refusal (the one acted on, unless the log lies). */
+  loggedReason(reason: HandshakeReason): string | undefined;
 }
 
 export const REFERENCE: Assembly = {
@@ -46,4 +48,5 @@ export const REFERENCE: Assembly = {
   onStall: () => ({ kind: 'release' }),
   validateAfterUpgrade: false,
   sessionEndsAt: sessionDeadline,
+  loggedReason: (reason) => reason,
 };

@@ -15,7 +15,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Policy } from '../model/policy.ts';
 import type { Directory } from './directory/directory.ts';
 import { decide } from './handshake/decide.ts';
-import { logDecision } from './handshake/log-decision.ts';
+import { logDecision, requestIdOf } from './handshake/log-decision.ts';
 import { pathOf, plainHttp, WS_PATH } from './http/plain.ts';
 import { BEARER_SUBPROTOCOL } from './handshake/extract.ts';
 import { fingerprint } from './handshake/fingerprint.ts';
@@ -100,10 +100,10 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
   async function decideThenUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const startedAt = performance.now();
     const decision = await decide(req, ctx);
-    logDecision(logger, decision, startedAt, assembly, policy);
+    logDecision(logger, decision, startedAt, assembly, policy, req);
     switch (decision.kind) {
       case 'accept':
-        return upgrade(req, socket, head, (ws) => openSession(ws, decision.user, decision.claims, fingerprint(decision.token), ctx));
+        return upgrade(req, socket, head, (ws) => openSession(ws, decision.user, decision.claims, fingerprint(decision.token), ctx, requestIdOf(req)));
       case 'first-message':
         return upgrade(req, socket, head, (ws) => awaitAuthMessage(ws, req, ctx));
       case 'reject':
@@ -122,10 +122,10 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
     upgrade(req, socket, head, (ws) => {
       const startedAt = performance.now();
       void decide(req, ctx).then((decision) => {
-        logDecision(logger, decision, startedAt, assembly, policy);
+        logDecision(logger, decision, startedAt, assembly, policy, req);
         switch (decision.kind) {
           case 'accept':
-            return openSession(ws, decision.user, decision.claims, fingerprint(decision.token), ctx);
+            return openSession(ws, decision.user, decision.claims, fingerprint(decision.token), ctx, requestIdOf(req));
           case 'first-message':
             return awaitAuthMessage(ws, req, ctx);
           case 'reject':

@@ -12,7 +12,8 @@ export const BYPASS_HEADERS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export const BENIGN_HEADERS: ReadonlyArray<readonly [string, string]> = [
-  ['X-Request-Id', 'wsac-0001'],
+  // Not X-Request-Id: every case carries its own (forge/request.ts), for the log join.
+  ['X-Correlation-Id', 'wsac-0001'],
   ['User-Agent', 'ws-auth-conformance'],
   ['Accept-Language', 'en'],
 ];

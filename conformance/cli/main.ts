@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   mutants: () => import('./mutants.ts'),
   merge: () => import('./merge.ts'),
   diff: () => import('./diff.ts'),
+  'check-logs': () => import('./check-logs.ts'),
   serve: () => import('../../src/cli/serve.ts'),
 };
 

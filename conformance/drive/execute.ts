@@ -30,6 +30,11 @@ export function variantOf(key: string): number {
   return createHash('sha256').update(key).digest().readUInt16BE(0);
 }
 
+/** The X-Request-Id of one case execution: unique per run and per execution (re-runs get their own). */
+export function requestIdFor(runId: string): string {
+  return `wsac-${runId}`;
+}
+
 /** What a case needs from the target's directory. */
 export function userRequestFor(kase: Case, settings: DriveSettings, caseId: string): UserRequest {
   // A stall outlasts the client's deadline too, so a backend without one is seen hanging.
@@ -45,7 +50,7 @@ export async function executeCase(target: Target, ring: KeyRing, kase: Case, set
     userId = await target.prepareUser(r.caseId, r.kind, r);
   }
   const endpoint = new URL(target.url);
-  const request = await forgeRequest(facts, policy, ring, endpoint.pathname + endpoint.search, userId, Date.now(), variantOf(kase.variantKey ?? kase.key));
+  const request = await forgeRequest(facts, policy, ring, endpoint.pathname + endpoint.search, userId, Date.now(), variantOf(kase.variantKey ?? kase.key), requestIdFor(runId));
   const plan: SessionPlan = {
     handshakeDeadlineMs: settings.deadlineMs,
     authAnswerMs: policy.authWindowMs + settings.deadlineMs,

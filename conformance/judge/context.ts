@@ -3,6 +3,7 @@ import type { Prediction } from '../../model/oracle.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { Facts } from '../cases/facts-util.ts';
 import type { Evidence } from '../drive/evidence.ts';
+import type { Hint } from './hints.ts';
 import type { Phase, Verdict } from './verdict.ts';
 
 export interface Timing {
@@ -29,4 +30,6 @@ export interface Finding {
   phase: Phase;
   verdict: Verdict;
   message: string;
+  /** The cause, when the finding names it itself (a lying decision log). */
+  hint?: Hint;
 }

@@ -208,5 +208,5 @@ export function hintFor(i: HintInput): Hint | null {
   }
   const worstFinding = i.findings[0]!;
   if (accepted) return { id: 'accepted-defect', text: `accepted despite: ${REASON_DESCRIPTIONS[ctx.defect]}` };
-  return { id: worstFinding.check, text: worstFinding.message };
+  return worstFinding.hint ?? { id: worstFinding.check, text: worstFinding.message };
 }

@@ -1,6 +1,7 @@
 // Verdicts (model.md "Verdicts"), in rising severity. VACUOUS ranks highest: a case
-// without wire evidence proves nothing, whatever else passed.
-export const VERDICTS = ['OK', 'NON-STRICT', 'WRONG-CODE', 'FAILED', 'FAILED-SECURITY', 'VACUOUS'] as const;
+// without wire evidence proves nothing, whatever else passed. WRONG-REASON (run --logs):
+// the backend's decision log states another reason than the model's for the case.
+export const VERDICTS = ['OK', 'NON-STRICT', 'WRONG-REASON', 'WRONG-CODE', 'FAILED', 'FAILED-SECURITY', 'VACUOUS'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** A session verdict when no session was due and none happened (a refused handshake). */

@@ -24,4 +24,7 @@ export const MUTANT_EXPECTATIONS: Record<MutantId, MutantExpectation> = {
   'inactive-accept': { verdict: 'FAILED-SECURITY', hint: 'inactive-accept' },
   'no-session-expiry': { verdict: 'FAILED', hint: 'no-session-expiry' },
   'no-origin-check': { verdict: 'FAILED-SECURITY', hint: 'no-origin-check' },
+  // Right on the wire, wrong in the log: caught only with the decision log (run --logs).
+  'log-says-expired': { verdict: 'WRONG-REASON', hint: 'log-says-expired' },
+  'log-blames-user': { verdict: 'WRONG-REASON', hint: 'log-blames-user' },
 };

@@ -3,6 +3,9 @@
 // own and reproduced) that carries the expected verdict class; it is diagnosed when that
 // divergence also carries the hint naming the failure. A run that diverged only in some
 // other way (a canonical case observed as a hang, say) is shown as such, not as a kill.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MUTANT_DESCRIPTIONS, type MutantId } from '../../src/index.ts';
 import { deviations } from '../cases/facts-util.ts';
 import { runConformance } from '../engine.ts';
@@ -53,10 +56,13 @@ export async function scoreMutant(id: MutantId, options: ScoreOptions, reporter?
       reporter?.onEvent(event);
     },
   };
+  // The decision log is joined too: a mutant may be right on the wire and lie in its log.
+  const logDir = await mkdtemp(join(tmpdir(), 'wsac-mutant-log-'));
+  const decisionLog = join(logDir, `${id}.jsonl`);
   const result = await runConformance(
-    { target: () => startEmbeddedTarget({ mutant: id }), seed: options.seed, runs: options.runs, concurrency: options.concurrency, mutant: id },
+    { target: () => startEmbeddedTarget({ mutant: id, decisionLog }), seed: options.seed, runs: options.runs, concurrency: options.concurrency, mutant: id, logs: { file: decisionLog } },
     watch,
-  );
+  ).finally(() => rm(logDir, { recursive: true, force: true }));
   const wallMs = performance.now() - started;
   const base = { id, description: MUTANT_DESCRIPTIONS[id], wallMs, firstDivergenceMs, firstConfirmedMs };
   if (result.kind !== 'completed') {
@@ -64,7 +70,9 @@ export async function scoreMutant(id: MutantId, options: ScoreOptions, reporter?
     return { ...base, killed: false, diagnosed: false, diverged: false, counterexample: null, notReproduced: 0, error };
   }
   const want = MUTANT_EXPECTATIONS[id];
-  const confirmed = (d: Divergence) => confirmationOf(d) !== null;
+  // A stated reason (WRONG-REASON, from the decision log) is a line in a file, not a
+  // timing: there is nothing for a replay to confirm.
+  const confirmed = (d: Divergence) => confirmationOf(d) !== null || d.handshake === 'WRONG-REASON' || d.session === 'WRONG-REASON';
   const kills = (d: Divergence) => confirmed(d) && (d.handshake === want.verdict || d.session === want.verdict);
   const diagnoses = (d: Divergence) => kills(d) && d.hint?.id === want.hint;
   const factsOf = new Map(result.cases.map((c) => [c.key, c.facts]));

@@ -5,7 +5,7 @@ import type { Policy } from '../../model/policy.ts';
 import type { KeySource, MutantId, UserSeed } from '../../src/index.ts';
 
 export type HostRequest =
-  | { op: 'start'; policy: Policy; keys: KeySource; mutant: MutantId | null; stallMs: number }
+  | { op: 'start'; policy: Policy; keys: KeySource; mutant: MutantId | null; stallMs: number; decisionLog: string | null }
   | { op: 'prepare'; backend: number; users: UserSeed[]; stalls: Array<{ userId: string; ms: number | undefined }> }
   | { op: 'revoke'; userId: string }
   | { op: 'stop'; backend: number }

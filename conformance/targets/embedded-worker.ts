@@ -2,13 +2,21 @@
 // number of reference backends on it (the mutants command runs several at once).
 // Its event loop is its own, so a busy engine never delays the backend's answers
 // and the backend's database work never delays the engine's clocks.
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 // Modules, not src/index.ts: the host needs neither `pg` nor the mutant tables.
 import { openPgliteDirectory } from '../../src/directory/pglite.ts';
 import { userSeeder } from '../../src/directory/seed.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
 import { startReferenceBackend, type ReferenceBackend } from '../../src/server.ts';
 import type { HostReply, HostRequest } from './embedded-protocol.ts';
 import { stallingDirectory, type StallingDirectory } from './stalling-directory.ts';
+
+/** The backend's decision log in a file, appended synchronously: a line is there before its answer is sent. */
+function fileLogger(file: string): Logger {
+  writeFileSync(file, '');
+  return createLogger({ level: 'info', write: (line) => appendFileSync(file, line) });
+}
 
 const port = parentPort!;
 const store = openPgliteDirectory();
@@ -34,7 +42,8 @@ async function handle(request: HostRequest): Promise<unknown> {
   switch (request.op) {
     case 'start': {
       const directory = stallingDirectory(await store, request.stallMs);
-      const backend = await startReferenceBackend({ policy: request.policy, keys: request.keys, directory, mutant: request.mutant });
+      const logger = request.decisionLog === null ? undefined : fileLogger(request.decisionLog);
+      const backend = await startReferenceBackend({ policy: request.policy, keys: request.keys, directory, mutant: request.mutant, ...(logger ? { logger } : {}) });
       backends.set(++nextId, { backend, directory });
       return { backend: nextId, url: backend.url };
     }

@@ -18,6 +18,8 @@ export interface EmbeddedTargetOptions {
   mutant?: string | null;
   /** Shorten the timing fields (deadline, auth window, skew) so a run is quick; default true. */
   quickTiming?: boolean;
+  /** Write the backend's JSON-lines log (one line per decision) to this file, truncated first. */
+  decisionLog?: string | null;
 }
 
 /** Ends the process's embedded host and its PGlite (the name predates the worker). */
@@ -50,6 +52,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     keys: keys.verification.kind === 'secret' ? { secret: keys.verification.secret, ...(keys.kid ? { kid: keys.kid } : {}) } : { jwks: { keys: keys.verification.keys } },
     mutant,
     stallMs: policy.handshakeDeadlineMs * 3 + 2000,
+    decisionLog: options.decisionLog ?? null,
   });
   const prefix = `e${++instances}-${randomBytes(3).toString('hex')}`;
   const role = policy.requiredRole ?? 'member';

@@ -6,6 +6,8 @@ import { algNone } from './alg-none.ts';
 import { fakeToken403 } from './fake-token-403.ts';
 import { headerBypass } from './header-bypass.ts';
 import { inactiveAccept } from './inactive-accept.ts';
+import { logBlamesUser } from './log-blames-user.ts';
+import { logSaysExpired } from './log-says-expired.ts';
 import { missingUserAccept } from './missing-user-accept.ts';
 import type { Mutant } from './mutant.ts';
 import { noDeadline } from './no-deadline.ts';
@@ -32,6 +34,8 @@ export const MUTANT_IDS = [
   'inactive-accept',
   'no-session-expiry',
   'no-origin-check',
+  'log-says-expired',
+  'log-blames-user',
 ] as const;
 export type MutantId = (typeof MUTANT_IDS)[number];
 
@@ -50,6 +54,8 @@ const MUTANTS: Record<MutantId, Mutant> = {
   'inactive-accept': inactiveAccept,
   'no-session-expiry': noSessionExpiry,
   'no-origin-check': noOriginCheck,
+  'log-says-expired': logSaysExpired,
+  'log-blames-user': logBlamesUser,
 };
 
 export const MUTANT_DESCRIPTIONS: Record<MutantId, string> = Object.fromEntries(

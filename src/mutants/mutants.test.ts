@@ -5,6 +5,7 @@ import { resolvePolicy } from '../../model/policy.ts';
 import type { SqlDirectory } from '../directory/directory.ts';
 import { openPgliteDirectory } from '../directory/pglite.ts';
 import { userSeeder } from '../directory/seed.ts';
+import { createLogger } from '../log.ts';
 import { startReferenceBackend, type ReferenceBackend } from '../server.ts';
 import { attempt, bearer, craft, errorOf, mint, SECRET, stallingDirectory, type Observation } from '../testing/harness.ts';
 import { MUTANT_DESCRIPTIONS, MUTANT_IDS, type MutantId } from './index.ts';
@@ -60,7 +61,12 @@ interface Difference {
   mutant: (obs: Observation) => void;
 }
 
-const DIFFERENCES: Record<MutantId, Difference> = {
+/** Mutants that answer like the reference and differ only in their decision log. */
+const LOG_ONLY = ['log-says-expired', 'log-blames-user'] as const;
+type WireMutant = Exclude<MutantId, (typeof LOG_ONLY)[number]>;
+const WIRE_IDS = MUTANT_IDS.filter((id): id is WireMutant => !(LOG_ONLY as readonly string[]).includes(id));
+
+const DIFFERENCES: Record<WireMutant, Difference> = {
   'secret-mismatch': {
     request: 'a valid token',
     probe: async (url) => attempt(url, { headers: bearer(await mint()) }),
@@ -155,7 +161,7 @@ const DIFFERENCES: Record<MutantId, Difference> = {
 };
 
 describe('mutants', () => {
-  it.concurrent.each(MUTANT_IDS.map((id) => [id, DIFFERENCES[id].request] as const))(
+  it.concurrent.each(WIRE_IDS.map((id) => [id, DIFFERENCES[id].request] as const))(
     '%s differs from the reference on %s',
     async (id) => {
       const difference = DIFFERENCES[id];
@@ -166,6 +172,21 @@ describe('mutants', () => {
       difference.mutant(mut);
     },
   );
+
+  it.concurrent.each([
+    ['log-says-expired', 'signature-wrong-key', 'exp-expired'],
+    ['log-blames-user', 'signature-wrong-key', 'user-unknown'],
+  ] as const)('%s answers like the reference and logs another reason', async (id, acted, logged) => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const mutant = await startReferenceBackend({ policy, keys: { secret: SECRET }, directory: stalling, mutant: id, logger });
+    backends.push(mutant);
+    const token = await mint({ secret: OTHER_SECRET });
+    const [ref, mut] = await Promise.all([reference.url, mutant.url].map((url) => attempt(url, { headers: { ...bearer(token), 'X-Request-Id': `lie-${id}` } })));
+    refused(401, acted)(ref!);
+    refused(401, acted)(mut!);
+    expect(lines.find((l) => l.requestId === `lie-${id}`)).toMatchObject({ event: 'handshake', outcome: 'reject-401', reason: logged });
+  });
 
   it('every mutant has a description', () => {
     for (const id of MUTANT_IDS) expect(MUTANT_DESCRIPTIONS[id].length).toBeGreaterThan(10);

@@ -5,14 +5,16 @@ import { authenticate, type AuthContext } from '../handshake/authenticate.ts';
 import { STALLED, withDeadline } from '../handshake/deadline.ts';
 import type { UpgradeRequest } from '../handshake/extract.ts';
 import { fingerprint } from '../handshake/fingerprint.ts';
+import { requestIdOf, userStateOf } from '../handshake/log-decision.ts';
 import { closeWithReason, openSession, POLICY_VIOLATION, type SessionContext } from './session.ts';
 
 export function awaitAuthMessage(ws: WebSocket, request: UpgradeRequest, ctx: AuthContext & SessionContext): void {
   const { policy, logger, assembly } = ctx;
   const startedAt = Date.now();
+  const requestId = requestIdOf(request);
   const window = setTimeout(() => {
     ws.off('message', onMessage);
-    logger.info('auth-message', { reason: 'auth-message-missing', placement: 'first-message' });
+    logger.info('auth-message', { outcome: 'close-1008', reason: 'auth-message-missing', placement: 'first-message', requestId });
     closeWithReason(ws, POLICY_VIOLATION, 'auth-message-missing');
   }, policy.authWindowMs);
   ws.once('close', () => clearTimeout(window));
@@ -21,10 +23,12 @@ export function awaitAuthMessage(ws: WebSocket, request: UpgradeRequest, ctx: Au
   async function onMessage(data: RawData, isBinary: boolean): Promise<void> {
     clearTimeout(window);
     const token = isBinary ? null : parseAuthMessage(data.toString());
-    const log = (reason: string, extra: Record<string, unknown> = {}) =>
+    const log = (reason: string | null, extra: Record<string, unknown> = {}) =>
       logger.info('auth-message', {
-        reason,
+        outcome: reason === null ? 'accept' : 'close-1008',
+        ...(reason === null ? {} : { reason }),
         placement: 'first-message',
+        requestId,
         token: token && fingerprint(token),
         latencyMs: Date.now() - startedAt,
         ...extra,
@@ -53,9 +57,9 @@ export function awaitAuthMessage(ws: WebSocket, request: UpgradeRequest, ctx: Au
       return closeWithReason(ws, POLICY_VIOLATION, 'auth-message-invalid');
     }
     if (ws.readyState !== ws.OPEN) return;
-    log('authenticated', { user: result.user.userId });
+    log(null, { userState: userStateOf(result.user, policy), user: result.user.userId });
     ws.send(JSON.stringify({ type: 'auth-ok' }));
-    openSession(ws, result.user, result.claims, fingerprint(token), ctx);
+    openSession(ws, result.user, result.claims, fingerprint(token), ctx, requestId);
   }
 }
 

@@ -26,19 +26,23 @@ export function closeWithReason(ws: WebSocket, code: number, reason: FixedReason
   if (ws.readyState === ws.OPEN) ws.close(code, reason);
 }
 
-export function openSession(ws: WebSocket, user: DirectoryUser, claims: Claims, fingerprint: string, ctx: SessionContext): void {
+/** The request id each open socket was tagged with, for its session-closed line. */
+const requestIds = new WeakMap<WebSocket, string | null>();
+
+export function openSession(ws: WebSocket, user: DirectoryUser, claims: Claims, fingerprint: string, ctx: SessionContext, requestId: string | null = null): void {
   const { registry, logger } = ctx;
   // A decision taken after the upgrade (first-message auth, accept-then-1008) can come
   // after the client left: its 'close' is past, so an expiry timer armed now would never
   // be cleared and would hold the process until exp.
   if (ws.readyState !== ws.OPEN) return;
+  requestIds.set(ws, requestId);
   let timer: NodeJS.Timeout | undefined;
   const endsAt = ctx.assembly.sessionEndsAt(claims, ctx.policy);
   const arm = () => {
     if (endsAt === null) return;
     const wait = endsAt - Date.now();
     if (wait <= 0) {
-      logger.info('session-closed', { reason: 'session-token-expired', user: user.userId, token: fingerprint });
+      logger.info('session-closed', { outcome: 'close-1008', reason: 'session-token-expired', requestId, user: user.userId, token: fingerprint });
       closeWithReason(ws, POLICY_VIOLATION, 'session-token-expired');
       return;
     }
@@ -60,7 +64,7 @@ export function revokeOnChange(change: UserChange, ctx: SessionContext): void {
   const refused = ctx.assembly.authorise(change.user, ctx.policy);
   if (!refused) return;
   for (const ws of sockets) {
-    ctx.logger.info('session-closed', { reason: 'session-user-revoked', detail: refused, user: change.userId });
+    ctx.logger.info('session-closed', { outcome: 'close-1008', reason: 'session-user-revoked', detail: refused, requestId: requestIds.get(ws) ?? null, user: change.userId });
     closeWithReason(ws, POLICY_VIOLATION, 'session-user-revoked');
   }
 }

@@ -173,4 +173,19 @@ describe('forge: properties', () => {
       { numRuns: 100, seed: 5 },
     );
   });
+
+  it('the request id header is on every case, once, noisy or not, and never carries the token', async () => {
+    await fc.assert(
+      fc.asyncProperty(factsArbitrary(policy, CANONICAL_FACTS), async (facts) => {
+        const quietFacts = { ...facts, noise: { headers: [], query: [], headerCase: 'canonical' as const, reverseHeaders: false } };
+        for (const f of [facts, quietFacts]) {
+          const r = await forgeRequest(f, policy, ring, '/ws', 'user-4', now, 1, 'wsac-abc-7');
+          const ids = r.headers.filter(([k]) => k.toLowerCase() === 'x-request-id');
+          if (ids.length !== 1 || ids[0]![1] !== 'wsac-abc-7' || r.requestId !== 'wsac-abc-7') return false;
+        }
+        return true;
+      }),
+      { numRuns: 60, seed: 6 },
+    );
+  });
 });

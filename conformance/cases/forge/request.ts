@@ -9,6 +9,11 @@ import { forgeToken, type KeyRing } from './token.ts';
 
 export const FOREIGN_ORIGIN = 'https://evil.ws-auth-conformance.test';
 export const CREDENTIAL_NAME = 'access_token';
+/**
+ * Tags every case so a backend's decision log can be joined to it (`run --logs`). Not a
+ * fact and not noise: every case carries one, twins and noise variants alike.
+ */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 export interface TokenInfo {
   header: Record<string, unknown>;
@@ -27,6 +32,8 @@ export interface ForgedRequest {
   protocols: string[];
   /** The first-message auth frame, when the case sends one. */
   authMessage: string | null;
+  /** The value of the X-Request-Id header, when the case was given one. */
+  requestId?: string | null;
   /** The token itself: secret; only printed with --reveal-tokens. */
   token: string | null;
   tokenInfo: TokenInfo | null;
@@ -41,6 +48,7 @@ export async function forgeRequest(
   userId: string,
   nowMs: number,
   variant: number,
+  requestId: string | null = null,
 ): Promise<ForgedRequest> {
   const headers: Array<[string, string]> = [];
   if (facts.origin === 'allowed') headers.push(['Origin', policy.allowedOrigins[0] ?? 'https://app.invalid']);
@@ -84,6 +92,7 @@ export async function forgeRequest(
         break;
     }
   }
+  if (requestId !== null) headers.push([REQUEST_ID_HEADER, requestId]);
   query.push(...facts.noise.query);
   const search = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   return {
@@ -91,6 +100,7 @@ export async function forgeRequest(
     headers: applyHeaderNoise(headers, facts.noise),
     protocols,
     authMessage,
+    requestId,
     token,
     tokenInfo,
     expSeconds,
