@@ -17,5 +17,7 @@ describe('mutants of the reference backend', () => {
     expect(score.killed).toBe(true);
     expect(score.diagnosed, JSON.stringify(score.counterexample)).toBe(true);
     expect(score.counterexample!.defects).toBeLessThanOrEqual(1);
+    // check-logs on the mutant's own decision log finds exactly the rules its failure implies.
+    expect(Object.keys(score.logViolations).sort(), JSON.stringify(score.logViolations)).toEqual([...(MUTANT_EXPECTATIONS[id].logViolations ?? [])].sort());
   });
 });

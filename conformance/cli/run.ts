@@ -9,6 +9,7 @@ import { reportDocument } from '../report/json.ts';
 import { parseShard } from '../cases/shard.ts';
 import { ENV_HELP, flagsFromEnv } from './env.ts';
 import { TARGETS } from '../targets/registry.ts';
+import { parseMapping } from '../logs/mapping.ts';
 import { integerFlag, parseFlags } from './args.ts';
 import { UsageError, type Command } from './command.ts';
 import { finishReport, gateInput, repoPath } from './run-outputs.ts';
@@ -34,6 +35,8 @@ export const RUN_OPTIONS = {
   quiet: { type: 'boolean' },
   shard: { type: 'string' },
   baseline: { type: 'string' },
+  logs: { type: 'string' },
+  map: { type: 'string' },
 } as const;
 
 export const command: Command = {
@@ -79,6 +82,13 @@ Options:
   --counterexamples DIR where counterexample files go (default: DIR/counterexamples
                         with --report, else ${DEFAULT_COUNTEREXAMPLES})
   --quiet               no progress output; only the summary
+  --logs FILE           reason conformance: after the cases ran, read the target's
+                        JSON-lines decision log from FILE, join its lines to the cases by
+                        their X-Request-Id and check each stated reason against the
+                        model's (WRONG-REASON). The embedded target writes its own
+                        decision log to FILE first (docs/log-conformance.md)
+  --map SPEC            where the decision log states its facts, as field=dotted.path
+                        pairs (as for check-logs; default: the reference backend's names)
 
 Environment (below flags, above the config file; empty means unset):
 ${ENV_HELP}
@@ -119,6 +129,10 @@ interrupted (Ctrl-C: the summary and reports of what was judged so far, marked p
     const gate = await gateInput(values.baseline, config.waivers);
     const startedAt = new Date().toISOString();
     const reporter = combineReporters(reporters);
+    const logs = values.logs ? { file: values.logs, mapping: parseMapping(values.map) } : null;
+    if (values.map !== undefined && !logs) throw new UsageError('--map needs --logs FILE');
+    // The embedded backend writes its decision log where --logs reads it.
+    const start = logs && config.target.kind === 'embedded' ? async () => (await import('../targets/embedded.ts')).startEmbeddedTarget({ policy: config.policy, mutant: config.mutant, quickTiming: config.quickTiming, decisionLog: logs.file }) : () => factory(config);
     // Ctrl-C: the engine stops and returns what it judged so far; a second one exits at once.
     const interrupt = new AbortController();
     const onSigint = () => {
@@ -131,7 +145,8 @@ interrupted (Ctrl-C: the summary and reports of what was judged so far, marked p
       {
         signal: interrupt.signal,
         confirm,
-        target: () => factory(config),
+        target: start,
+        logs,
         seed: config.seed,
         runs: config.runs,
         concurrency: config.concurrency,

@@ -23,6 +23,16 @@ const CATCH_ALL_HINTS: Record<string, Hint> = {
 };
 
 /**
+ * Reasons no backend can tell apart from the bytes it receives: a payload changed after
+ * signing, a truncated or zeroed signature and another key all fail verification alike.
+ */
+const SAME_EVIDENCE: ReadonlyArray<ReadonlySet<string>> = [new Set(['signature-wrong-key', 'signature-stripped', 'signature-tampered'])];
+
+function sameReason(a: string, b: string): boolean {
+  return a === b || SAME_EVIDENCE.some((group) => group.has(a) && group.has(b));
+}
+
+/**
  * Reasons the case's facts make true under the policy with the same outcome: the model's,
  * and those the model would give were some of the case's other defects absent (a backend
  * may check in another order). Bounded: a case has a handful of defects at most.
@@ -48,7 +58,7 @@ export function reasonFinding(policy: Policy, facts: Facts, prediction: Predicti
   if (!last) return finding('NON-STRICT', 'no decision line in the log carries this case\'s request id');
   const stated = last.reason ?? (last.outcome === 'accept' ? 'client-closed' : null);
   const where = `(log line ${last.line})`;
-  if (stated === prediction.reason) return null;
+  if (stated !== null && sameReason(stated, prediction.reason)) return null;
   if (stated === null) return finding('WRONG-REASON', `the log states ${last.outcome ?? 'a decision'} without a reason where the model's reason is ${prediction.reason} ${where}`);
   if (isReason(stated) && admissibleReasons(policy, facts, prediction).has(stated) && outcomeOf(policy, stated) === prediction.outcome) {
     return finding('NON-STRICT', `the log states ${stated}, also a defect of this case, where the model checks ${prediction.reason} first ${where}`);

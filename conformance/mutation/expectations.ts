@@ -2,29 +2,35 @@
 // class of the divergence and the hint that names the failure.
 import type { MutantId } from '../../src/index.ts';
 import type { Verdict } from '../judge/verdict.ts';
+import type { LogRule } from '../logs/check.ts';
 
 export interface MutantExpectation {
   verdict: Verdict;
   /** Id of the root-cause hint (judge/hints.ts) that names this failure. */
   hint: string;
+  /**
+   * What `check-logs` must find in the mutant's own decision log of a run (none when its
+   * log is consistent with the wrong thing it does, e.g. a skipped check it never logs).
+   */
+  logViolations?: LogRule[];
 }
 
 export const MUTANT_EXPECTATIONS: Record<MutantId, MutantExpectation> = {
   'secret-mismatch': { verdict: 'FAILED', hint: 'secret-mismatch' },
-  'sig-403': { verdict: 'WRONG-CODE', hint: 'sig-403' },
+  'sig-403': { verdict: 'WRONG-CODE', hint: 'sig-403', logViolations: ['wrong-outcome'] },
   'missing-user-accept': { verdict: 'FAILED-SECURITY', hint: 'missing-user-accept' },
   'accept-then-1008': { verdict: 'FAILED', hint: 'accept-then-1008' },
   'header-bypass': { verdict: 'FAILED-SECURITY', hint: 'header-bypass' },
-  'slow-auth-fail-open': { verdict: 'FAILED-SECURITY', hint: 'slow-auth-fail-open' },
+  'slow-auth-fail-open': { verdict: 'FAILED-SECURITY', hint: 'slow-auth-fail-open', logViolations: ['forbidden-accept'] },
   'no-deadline': { verdict: 'FAILED', hint: 'no-deadline' },
   'fake-token-403': { verdict: 'WRONG-CODE', hint: 'fake-token-403' },
   'alg-none': { verdict: 'FAILED-SECURITY', hint: 'alg-none' },
   'no-exp': { verdict: 'FAILED-SECURITY', hint: 'no-exp' },
   'no-iss-aud': { verdict: 'FAILED-SECURITY', hint: 'no-iss-aud' },
-  'inactive-accept': { verdict: 'FAILED-SECURITY', hint: 'inactive-accept' },
+  'inactive-accept': { verdict: 'FAILED-SECURITY', hint: 'inactive-accept', logViolations: ['forbidden-accept'] },
   'no-session-expiry': { verdict: 'FAILED', hint: 'no-session-expiry' },
   'no-origin-check': { verdict: 'FAILED-SECURITY', hint: 'no-origin-check' },
   // Right on the wire, wrong in the log: caught only with the decision log (run --logs).
-  'log-says-expired': { verdict: 'WRONG-REASON', hint: 'log-says-expired' },
-  'log-blames-user': { verdict: 'WRONG-REASON', hint: 'log-blames-user' },
+  'log-says-expired': { verdict: 'WRONG-REASON', hint: 'log-says-expired', logViolations: ['wrong-outcome'] },
+  'log-blames-user': { verdict: 'WRONG-REASON', hint: 'log-blames-user', logViolations: ['wrong-outcome'] },
 };

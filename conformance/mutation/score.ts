@@ -3,12 +3,17 @@
 // own and reproduced) that carries the expected verdict class; it is diagnosed when that
 // divergence also carries the hint naming the failure. A run that diverged only in some
 // other way (a canonical case observed as a hang, say) is shown as such, not as a kill.
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { profilePolicy } from '../../model/policy.ts';
 import { MUTANT_DESCRIPTIONS, type MutantId } from '../../src/index.ts';
 import { deviations } from '../cases/facts-util.ts';
 import { runConformance } from '../engine.ts';
+import type { LogRule } from '../logs/check.ts';
+import { DEFAULT_MAPPING } from '../logs/mapping.ts';
+import { checkLogStream } from '../logs/stream.ts';
 import type { Reporter } from '../report/events.ts';
 import type { Confirmation, Divergence } from '../result.ts';
 import { startEmbeddedTarget } from '../targets/embedded.ts';
@@ -32,6 +37,8 @@ export interface MutantScore {
   counterexample: { line: string; defects: number; verdict: string; hint: string | null; confirmation: string } | null;
   /** First observations that diverged and whose replays never did. */
   notReproduced: number;
+  /** What `check-logs` reports on the mutant's decision log of the run, by rule. */
+  logViolations: Partial<Record<LogRule, number>>;
   /** Setup errors and unreachable targets: the mutant was not measured. */
   error?: string;
 }
@@ -59,12 +66,19 @@ export async function scoreMutant(id: MutantId, options: ScoreOptions, reporter?
   // The decision log is joined too: a mutant may be right on the wire and lie in its log.
   const logDir = await mkdtemp(join(tmpdir(), 'wsac-mutant-log-'));
   const decisionLog = join(logDir, `${id}.jsonl`);
+  let logViolations: MutantScore['logViolations'] = {};
   const result = await runConformance(
     { target: () => startEmbeddedTarget({ mutant: id, decisionLog }), seed: options.seed, runs: options.runs, concurrency: options.concurrency, mutant: id, logs: { file: decisionLog } },
     watch,
-  ).finally(() => rm(logDir, { recursive: true, force: true }));
+  )
+    .then(async (r) => {
+      const quiet = { violation: () => {}, unreadable: () => {} };
+      if (r.kind === 'completed') logViolations = (await checkLogStream(createReadStream(decisionLog, 'utf8'), profilePolicy('default'), DEFAULT_MAPPING, quiet)).byRule;
+      return r;
+    })
+    .finally(() => rm(logDir, { recursive: true, force: true }));
   const wallMs = performance.now() - started;
-  const base = { id, description: MUTANT_DESCRIPTIONS[id], wallMs, firstDivergenceMs, firstConfirmedMs };
+  const base = { id, description: MUTANT_DESCRIPTIONS[id], wallMs, firstDivergenceMs, firstConfirmedMs, logViolations };
   if (result.kind !== 'completed') {
     const error = result.kind === 'setup-error' ? result.error.message : `target unreachable: ${result.detail}`;
     return { ...base, killed: false, diagnosed: false, diverged: false, counterexample: null, notReproduced: 0, error };
