@@ -54,7 +54,10 @@ export function admissibleReasons(policy: Policy, facts: Facts, prediction: Pred
 export function reasonFinding(policy: Policy, facts: Facts, prediction: Prediction, lines: readonly StatedDecision[] | undefined): Finding | null {
   const phase = prediction.outcome === 'accept' || prediction.outcome === 'close-1008' ? 'session' : 'handshake';
   const finding = (verdict: Finding['verdict'], message: string, hint?: Hint): Finding => ({ check: LOGGED_REASON_CHECK, phase, verdict, message, ...(hint ? { hint } : {}) });
-  const last = lines?.at(-1);
+  // An accepted case ends when the client closes; a session line after the accept (the
+  // token's exp passing while a slow close was in flight) is about a later moment.
+  const accepts = prediction.outcome === 'accept' ? lines?.filter((l) => l.outcome === 'accept') : undefined;
+  const last = (accepts?.length ? accepts : lines)?.at(-1);
   if (!last) return finding('NON-STRICT', 'no decision line in the log carries this case\'s request id');
   const stated = last.reason ?? (last.outcome === 'accept' ? 'client-closed' : null);
   const where = `(log line ${last.line})`;
