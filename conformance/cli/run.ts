@@ -95,7 +95,8 @@ ${ENV_HELP}
 
 In GitHub Actions (GITHUB_ACTIONS=true) each divergence is also printed as an ::error
 (::warning for NON-STRICT and flaky) annotation and a Markdown summary is appended to
-$GITHUB_STEP_SUMMARY. Waivers (what, why, until) go in the config file; see docs/ci.md.
+$GITHUB_STEP_SUMMARY; WSAC_GITHUB=off turns both off (shard jobs whose merge reports).
+Waivers (what, why, until) go in the config file. CI setup: docs/ci.md.
 
 Exit status: 0 nothing diverged (or only known/waived divergences), 1 a divergence, a
 vacuous case or an expired waiver, 2 setup error or target unreachable, 130

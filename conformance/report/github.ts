@@ -58,9 +58,12 @@ export function stepSummary(doc: ReportDocument, reportDir: string | null): stri
   return lines.join('\n');
 }
 
-/** Prints the annotations and appends the summary, when running in GitHub Actions. */
+/**
+ * Prints the annotations and appends the summary, when running in GitHub Actions and
+ * not told otherwise (WSAC_GITHUB=off: shard jobs whose merge job reports instead).
+ */
 export async function reportToGitHub(doc: ReportDocument, reportDir: string | null, env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<void> {
-  if (env.GITHUB_ACTIONS !== 'true') return;
+  if (env.GITHUB_ACTIONS !== 'true' || env.WSAC_GITHUB === 'off') return;
   for (const line of workflowCommands(doc)) out.write(`${line}\n`);
   if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, stepSummary(doc, reportDir));
 }

@@ -80,11 +80,12 @@ describe('GitHub Actions', () => {
     expect(workflowCommands(waived)[1]).toMatch(/^::notice title=waived%3A hint sig-403/);
   });
 
-  it('only with GITHUB_ACTIONS=true: annotations on stdout, a Markdown summary appended to $GITHUB_STEP_SUMMARY', async () => {
+  it('only with GITHUB_ACTIONS=true (and not WSAC_GITHUB=off): annotations on stdout, a Markdown summary appended to $GITHUB_STEP_SUMMARY', async () => {
     const summary = join(await mkdtemp(join(tmpdir(), 'wsac-gh-')), 'summary.md');
     let out = '';
     const sink = new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) });
     await reportToGitHub(completedDoc(cases()), 'reports', { GITHUB_STEP_SUMMARY: summary }, sink);
+    await reportToGitHub(completedDoc(cases()), 'reports', { GITHUB_ACTIONS: 'true', WSAC_GITHUB: 'off', GITHUB_STEP_SUMMARY: summary }, sink);
     expect(out).toBe('');
     await reportToGitHub(completedDoc(cases()), 'reports', { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }, sink);
     expect(out.match(/^::(error|warning) /gm)).toHaveLength(4);
