@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK, exportSPKI, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { isSymmetric, type Algorithm } from '../model/policy.ts';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../model/errors.ts';
 
 export interface SigningKeys {
   /** The algorithm well-formed tokens are signed with (the policy's first). */

@@ -11,7 +11,7 @@ import type { Evidence } from './drive/evidence.ts';
 import type { Finding } from './judge/context.ts';
 import type { Hint } from './judge/hints.ts';
 import type { SessionVerdict, Verdict } from './judge/verdict.ts';
-import type { ConformanceError } from './errors.ts';
+import type { ConformanceError } from '../model/errors.ts';
 import type { ConcurrencyStats } from './engine/concurrency.ts';
 import type { LoopLagStats } from './engine/loop-lag.ts';
 

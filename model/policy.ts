@@ -17,6 +17,7 @@ import {
   type PolicyInput,
   type ProfileName,
 } from './policy-types.ts';
+import { PolicyError } from './errors.ts';
 
 export * from './policy-types.ts';
 
@@ -67,16 +68,7 @@ export function profilePolicy(profile: ProfileName): Policy {
   };
 }
 
-export class PolicyError extends Error {
-  readonly code = 'ERR_POLICY';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`policy.${field}: ${message}`);
-    this.name = 'PolicyError';
-  }
-}
+export { PolicyError };
 
 /** Resolve a policy file's contents over its profile, rejecting anything unknown. */
 export function resolvePolicy(input: PolicyInput = {}): Policy {

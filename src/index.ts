@@ -23,4 +23,4 @@ export { MUTANT_IDS, MUTANT_DESCRIPTIONS, isMutantId } from './mutants/index.ts'
 export type { MutantId } from './mutants/index.ts';
 export { createLogger, silentLogger } from './log.ts';
 export type { Logger, LogLevel } from './log.ts';
-export { BackendConfigError } from './errors.ts';
+export { BackendConfigError } from '../model/errors.ts';

@@ -1,6 +1,6 @@
 // Flag parsing shared by the commands: node:util parseArgs, with errors a user can act on.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './command.ts';
+import { UsageError } from '../../model/errors.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;

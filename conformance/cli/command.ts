@@ -7,12 +7,3 @@ export interface Command {
   /** Runs the command and returns the process exit code (0 ok, 1 divergence, 2 setup error). */
   run(argv: string[]): Promise<number>;
 }
-
-/** A bad flag or value: printed without a stack trace, exit code 2. */
-export class UsageError extends Error {
-  readonly code = 'ERR_USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { isCompleted, readReport } from '../report/document.ts';
 import { diffReports, formatDiff } from '../report/diff.ts';
 import { parseFlags } from './args.ts';
-import { UsageError, type Command } from './command.ts';
+import { UsageError } from '../../model/errors.ts';
+import type { Command } from './command.ts';
 
 const reportFile = (path: string) => (existsSync(path) && statSync(path).isDirectory() ? join(path, 'report.json') : path);
 

@@ -1,6 +1,6 @@
 // Run settings from the environment (a CI job's `env:`), below flags and above the
 // config file: each WSAC_* variable stands for one flag of `run`. Empty means unset.
-import { UsageError } from './command.ts';
+import { UsageError } from '../../model/errors.ts';
 
 export const ENV_FLAGS = {
   WSAC_TARGET: 'target',

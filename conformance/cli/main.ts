@@ -1,3 +1,4 @@
+import { isConformanceError } from '../../model/errors.ts';
 import type { Command } from './command.ts';
 import { packageVersion } from './version.ts';
 
@@ -55,12 +56,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  // Known error classes carry a stable code and a message meant for the user.
-  const e = error as Error & { code?: string };
-  if (typeof e.code === 'string' && e.code.startsWith('ERR_')) {
-    process.stderr.write(`error: ${e.message}\n`);
+  // The package's errors carry a message meant for the user; anything else is a bug.
+  if (isConformanceError(error)) {
+    process.stderr.write(`error: ${error.message}\n`);
   } else {
-    process.stderr.write(`internal error: ${e.stack ?? String(e)}\n`);
+    process.stderr.write(`internal error: ${(error as Error).stack ?? String(error)}\n`);
   }
   process.exitCode = 2;
 }

@@ -5,7 +5,8 @@ import { loadConfig } from '../config/load.ts';
 import { isCompleted, readReport } from '../report/document.ts';
 import { mergeReports } from '../report/merge.ts';
 import { parseFlags } from './args.ts';
-import { UsageError, type Command } from './command.ts';
+import { UsageError } from '../../model/errors.ts';
+import type { Command } from './command.ts';
 import { finishReport, gateInput } from './run-outputs.ts';
 
 export const MERGE_OPTIONS = {

@@ -5,7 +5,8 @@ import { runPool } from '../drive/pool.ts';
 import { scoreMutant, type MutantScore } from '../mutation/score.ts';
 import { closeSharedDirectory } from '../targets/embedded.ts';
 import { integerFlag, parseFlags } from './args.ts';
-import { UsageError, type Command } from './command.ts';
+import { UsageError } from '../../model/errors.ts';
+import type { Command } from './command.ts';
 
 const DEFAULT_MUTANT_RUNS = 100;
 const DEFAULT_PARALLEL = 4;

@@ -3,7 +3,8 @@ import { generatePaths } from '../../model/paths.ts';
 import { OUTCOMES } from '../../model/reasons.ts';
 import { resolvePolicy, type Policy, type ProfileName } from '../../model/policy.ts';
 import { parseFlags } from './args.ts';
-import { UsageError, type Command } from './command.ts';
+import { UsageError } from '../../model/errors.ts';
+import type { Command } from './command.ts';
 
 export const command: Command = {
   summary: 'list the test paths generated from the model, with coverage',

@@ -5,7 +5,7 @@ import { predict } from '../../model/oracle.ts';
 import { policyDigest } from '../../model/policy.ts';
 import { resolveConfig, type RunFlags } from '../config/resolve.ts';
 import { runConformance } from '../engine.ts';
-import { ReplayError } from '../errors.ts';
+import { ReplayError } from '../../model/errors.ts';
 import { formatDivergence, formatSummary } from '../report/format.ts';
 import { COUNTEREXAMPLE_SCHEMA, type Counterexample } from '../replay/counterexample.ts';
 import { curlCommand } from '../replay/curl.ts';
@@ -13,7 +13,8 @@ import { exitCodeOf } from '../result.ts';
 import { startEmbeddedTarget } from '../targets/embedded.ts';
 import { TARGETS } from '../targets/registry.ts';
 import { integerFlag, parseFlags } from './args.ts';
-import { UsageError, type Command } from './command.ts';
+import { UsageError } from '../../model/errors.ts';
+import type { Command } from './command.ts';
 
 export const command: Command = {
   summary: 're-run the case of a counterexample file against a target',

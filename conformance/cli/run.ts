@@ -2,7 +2,7 @@
 import { resolveConfig, DEFAULT_RUNS, type RunFlags } from '../config/resolve.ts';
 import { ADAPTIVE } from '../engine/concurrency.ts';
 import { DEFAULT_CONFIRM, runConformance } from '../engine.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, isConformanceError, UsageError } from '../../model/errors.ts';
 import { consoleReporter } from '../report/console.ts';
 import { combineReporters, type Reporter } from '../report/events.ts';
 import { reportDocument } from '../report/json.ts';
@@ -11,7 +11,7 @@ import { ENV_HELP, flagsFromEnv } from './env.ts';
 import { TARGETS } from '../targets/registry.ts';
 import { parseMapping } from '../logs/mapping.ts';
 import { integerFlag, parseFlags } from './args.ts';
-import { UsageError, type Command } from './command.ts';
+import type { Command } from './command.ts';
 import { finishReport, gateInput, repoPath } from './run-outputs.ts';
 
 export const DEFAULT_COUNTEREXAMPLES = 'counterexamples';
@@ -164,8 +164,9 @@ interrupted (Ctrl-C: the summary and reports of what was judged so far, marked p
     await reporter.flush?.();
     if (config.target.kind === 'embedded') await (await import('../targets/embedded.ts')).closeSharedDirectory();
     if (result.kind === 'setup-error') {
-      const e = result.error as Error & { code?: string };
-      if (!(typeof e.code === 'string' && e.code.startsWith('ERR_'))) process.stderr.write(`${e.stack ?? e.message}\n`);
+      // A bug, not a user error: the summary's one line is not enough to find it.
+      const e = result.error;
+      if (!isConformanceError(e)) process.stderr.write(`${e.stack ?? e.message}\n`);
     }
     const doc = reportDocument(result, { startedAt, configFile: repoPath(config.configFile ?? config.policyFile), shard });
     return finishReport(doc, gate, values.report);

@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../model/errors.ts';
 import { resolveConfig } from './resolve.ts';
 
 async function withConfig(name: string, content: string): Promise<string> {

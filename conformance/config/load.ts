@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../model/errors.ts';
 import { importConfigModule } from './import-config.ts';
 import type { ConformanceConfig } from './schema.ts';
 

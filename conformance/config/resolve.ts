@@ -3,7 +3,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { loadPolicyFile } from '../../model/policy-file.ts';
 import { PROFILES, resolvePolicy, type Policy, type PolicyInput, type ProfileName } from '../../model/policy.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../model/errors.ts';
 import { loadConfig } from './load.ts';
 import type { ResolvedConfig, RunSettings, TargetConfig } from './schema.ts';
 

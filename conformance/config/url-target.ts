@@ -1,7 +1,7 @@
 // From a url target's config to the options of startUrlTarget: keys from an env
 // variable or a JWK file (never from the file itself), users from PostgreSQL or fixed.
 import { resolve } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../model/errors.ts';
 import { keysFromJwkFile, keysFromSecret } from '../keys.ts';
 import type { UrlTargetOptions, UserSource } from '../targets/url.ts';
 import type { ResolvedConfig, UrlTargetConfig } from './schema.ts';

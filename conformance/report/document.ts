@@ -7,7 +7,7 @@ import type { Policy } from '../../model/policy.ts';
 import type { CaseSource } from '../cases/case.ts';
 import type { Facts } from '../cases/facts-util.ts';
 import type { Evidence } from '../drive/evidence.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../model/errors.ts';
 import type { Finding } from '../judge/context.ts';
 import type { Hint } from '../judge/hints.ts';
 import type { SessionVerdict, Verdict } from '../judge/verdict.ts';

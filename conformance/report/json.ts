@@ -2,6 +2,7 @@
 // (docs/report-schema.md). Fields are only ever added within a schema version.
 import { exitCodeOf, type RunResult } from '../result.ts';
 import { REPORT_SCHEMA, type ReportDocument } from './document.ts';
+import { isConformanceError } from '../../model/errors.ts';
 
 /** What the CLI knows about a run that the engine does not. */
 export interface RunContext {
@@ -12,7 +13,7 @@ export interface RunContext {
 
 export function reportDocument(result: RunResult, context: RunContext): ReportDocument {
   const base = { schema: REPORT_SCHEMA, startedAt: context.startedAt, kind: result.kind, exitCode: exitCodeOf(result) } as const;
-  if (result.kind === 'setup-error') return { ...base, passed: false, error: { code: (result.error as { code?: string }).code ?? 'ERR_INTERNAL', message: result.error.message } };
+  if (result.kind === 'setup-error') return { ...base, passed: false, error: { code: isConformanceError(result.error) ? result.error.code : 'ERR_INTERNAL', message: result.error.message } };
   if (result.kind === 'interrupted') return { ...base, passed: false, partial: true, error: { code: 'ERR_INTERRUPTED', message: result.detail } };
   if (result.kind === 'unreachable') return { ...base, passed: false, target: result.target, preflight: result.preflight, error: { code: 'ERR_UNREACHABLE', message: result.detail } };
   return {

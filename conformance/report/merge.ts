@@ -2,7 +2,7 @@
 // shards planned the same cases (same seed, runs and policy), so the union of their
 // cases is the one run's; coverage is measured again over all of them.
 import { measureCoverage } from '../../model/paths.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../model/errors.ts';
 import { NOT_APPLICABLE } from '../judge/verdict.ts';
 import type { Divergence, HarnessReport, Summary } from '../result.ts';
 import { isCompleted, type CaseEntry, type CompletedDocument, type ReportDocument } from './document.ts';

@@ -14,7 +14,7 @@ import { isMutantId, MUTANT_IDS } from '../../src/index.ts';
 import { containerConfigFromEnv, type ContainerTargetConfig } from '../../containers/config.ts';
 import { ContainerEnvironment, type EnvironmentLog, type StartedContainerEnvironment } from '../../containers/environment.ts';
 import { STALL_USER_SQL } from '../../containers/stall-sql.ts';
-import { ConfigError, TargetError } from '../errors.ts';
+import { ConfigError, TargetError } from '../../model/errors.ts';
 import { generateKeys, keysFromSecret } from '../keys.ts';
 import { quickTiming } from './embedded.ts';
 import { startUrlTarget } from './url.ts';

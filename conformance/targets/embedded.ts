@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { isMutantId, MUTANT_IDS, type UserSeed } from '../../src/index.ts';
 import { profilePolicy, type Policy } from '../../model/policy.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../model/errors.ts';
 import { generateKeys } from '../keys.ts';
 import { closeEmbeddedHost, startEmbeddedHost } from './embedded-host.ts';
 import type { Target, UserKind, UserRequest } from './target.ts';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Policy } from '../../model/policy.ts';
-import { TargetError } from '../errors.ts';
+import { TargetError } from '../../model/errors.ts';
 import type { SigningKeys } from '../keys.ts';
 import { runPool } from '../drive/pool.ts';
 import type { Target, UserKind } from './target.ts';

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { JSONWebKeySet } from 'jose';
 import type { Command } from '../../conformance/cli/command.ts';
+import { ServeError } from '../../model/errors.ts';
 import { ALGORITHMS, resolvePolicy, type Algorithm, type PolicyInput } from '../../model/policy.ts';
 import type { SqlDirectory } from '../directory/directory.ts';
 import { openPgliteDirectory } from '../directory/pglite.ts';
@@ -50,13 +51,6 @@ Server:
   --log-level LEVEL     ${LOG_LEVELS.join(', ')} (default info; logs go to stderr)
 `;
 
-export class ServeError extends Error {
-  readonly code = 'ERR_SERVE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ServeError';
-  }
-}
 
 const OPTIONS = {
   port: { type: 'string' },

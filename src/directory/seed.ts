@@ -1,6 +1,7 @@
 // Seeding users for tests, the engine and `serve --users`. Kept apart from the
 // request path: the backend itself only reads users.
 import type { SqlClient } from './directory.ts';
+import { SeedError } from '../../model/errors.ts';
 
 /** A user row as written in a users file (snake_case, as in the table) or by code (camelCase). */
 export interface UserSeed {
@@ -21,13 +22,7 @@ interface NormalisedSeed {
   roles: string[];
 }
 
-export class SeedError extends Error {
-  readonly code = 'ERR_USER_SEED';
-  constructor(message: string) {
-    super(message);
-    this.name = 'SeedError';
-  }
-}
+export { SeedError };
 
 /** Checks one row; `where` names it in errors (e.g. "users.json[2]"). */
 export function normaliseSeed(row: unknown, where = 'user'): NormalisedSeed {

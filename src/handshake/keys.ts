@@ -3,7 +3,7 @@
 // (no jku/x5u fetch, no inline jwk).
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { usesSymmetricKey, type Policy } from '../../model/policy.ts';
-import { BackendConfigError } from '../errors.ts';
+import { BackendConfigError } from '../../model/errors.ts';
 import { fingerprint } from './fingerprint.ts';
 
 export type KeySource = { secret: string | Uint8Array; kid?: string } | { jwks: JSONWebKeySet };

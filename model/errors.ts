@@ -1,0 +1,104 @@
+// The package's one error hierarchy (in the manner of jose's errors): every error meant
+// for a user is a ConformanceError with a stable `code` and, where there is one, the
+// structured field it is about. The CLI prints those as `error: <message>` and exits 2;
+// anything else thrown is a bug and is printed with its stack. It lives in the bottom
+// layer so the spec (policies), the backend (`serve`, seeding, keys) and the conformance
+// tool all throw its subclasses.
+
+export type ErrorCode =
+  | 'ERR_POLICY'
+  | 'ERR_CONFIG'
+  | 'ERR_USAGE'
+  | 'ERR_TARGET'
+  | 'ERR_REPLAY'
+  | 'ERR_BACKEND_CONFIG'
+  | 'ERR_SERVE'
+  | 'ERR_USER_SEED';
+
+export abstract class ConformanceError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+/** A user's mistake or an environment problem the message explains; false for bugs. */
+export function isConformanceError(error: unknown): error is ConformanceError {
+  return error instanceof ConformanceError;
+}
+
+/** A policy (file or object) that cannot be resolved: `field` is its path, e.g. `outcomes.user-inactive`. */
+export class PolicyError extends ConformanceError {
+  readonly code = 'ERR_POLICY';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`policy.${field}: ${message}`);
+    this.name = 'PolicyError';
+  }
+}
+
+/** A bad config file or config value: names the field and how to fix it. */
+export class ConfigError extends ConformanceError {
+  readonly code = 'ERR_CONFIG';
+  constructor(
+    readonly field: string,
+    problem: string,
+    readonly fix: string,
+  ) {
+    super(`config ${field}: ${problem}; ${fix}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A bad command-line flag or value. */
+export class UsageError extends ConformanceError {
+  readonly code = 'ERR_USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The target could not be started, reached or prepared. */
+export class TargetError extends ConformanceError {
+  readonly code = 'ERR_TARGET';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
+
+/** A counterexample file that cannot be replayed as written. */
+export class ReplayError extends ConformanceError {
+  readonly code = 'ERR_REPLAY';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplayError';
+  }
+}
+
+/** The reference backend was started with options that cannot work; the message says which and why. */
+export class BackendConfigError extends ConformanceError {
+  readonly code = 'ERR_BACKEND_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendConfigError';
+  }
+}
+
+/** `serve` could not start: a flag, a file, the database or the port. */
+export class ServeError extends ConformanceError {
+  readonly code = 'ERR_SERVE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServeError';
+  }
+}
+
+/** A user row to seed that is not one; the message names the row. */
+export class SeedError extends ConformanceError {
+  readonly code = 'ERR_USER_SEED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SeedError';
+  }
+}
