@@ -6,7 +6,7 @@ import { outcomeOf } from '../../model/machine.ts';
 import type { Policy } from '../../model/policy.ts';
 import { isReason } from '../../model/reasons.ts';
 import { CANONICAL_FACTS, deviations, type Facts } from '../cases/facts-util.ts';
-import { TargetError } from '../errors.ts';
+import { TargetError } from '../../model/errors.ts';
 import type { CaseRun, JudgedRun } from '../judge/case-run.ts';
 import { CHECKS } from '../judge/checks.ts';
 import type { Finding } from '../judge/context.ts';

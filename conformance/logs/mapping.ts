@@ -1,7 +1,7 @@
 // Where a decision log line states each fact. The reference backend's field names are
 // the default; `--map reason=auth.reason,outcome=status` points at another backend's.
 import { OUTCOMES } from '../../model/reasons.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../model/errors.ts';
 
 export const MAPPED_FIELDS = ['outcome', 'reason', 'userState', 'placement', 'requestId'] as const;
 export type MappedField = (typeof MAPPED_FIELDS)[number];
