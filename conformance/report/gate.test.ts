@@ -63,6 +63,11 @@ describe('waivers', () => {
     expect(doc.exitCode).toBe(1);
   });
 
+  it('an interrupted run keeps its exit code 130 whatever the gate says', () => {
+    const doc = gated({ ...completedDoc([ok('canary')]), partial: true, exitCode: 130 }, { waivers: [{ hint: 'x', why, until: '2999-01-01' }], today: TODAY });
+    expect(doc).toMatchObject({ exitCode: 130, gate: { passed: true } });
+  });
+
   it('a waiver with a hint waives only divergences with that hint', () => {
     const doc = gated(run, { waivers: [{ hint: 'sig-403', why, until: '2026-12-31' }], today: TODAY });
     expect(doc.gate!.newDivergences).toEqual(['fuzz:9']);

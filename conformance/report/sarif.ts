@@ -62,7 +62,7 @@ export function sarifLog(doc: ReportDocument, version: string): Log {
         tool: { driver: { name: 'ws-auth-conformance', semanticVersion: version, version, rules: ids.map(rule) } },
         invocations: [
           {
-            executionSuccessful: doc.kind === 'completed',
+            executionSuccessful: doc.kind === 'completed' && !doc.partial,
             exitCode: doc.exitCode,
             ...(doc.error ? { toolExecutionNotifications: [{ level: 'error', message: { text: `${doc.error.code}: ${doc.error.message}` } }] } : {}),
           },
