@@ -38,6 +38,14 @@ describe('baseline', () => {
     expect(gate).toMatchObject({ newDivergences: ['fuzz:6'], passed: false });
   });
 
+  it('for FAILED-SECURITY, any way of letting the client in is one kind (accepted, or accepted and closed 1008 later)', () => {
+    const closedLater = entry('fuzz:8', { facts: { alg: 'none', session: 'token-expires' }, observed: 'close-1008', verdict: FAIL, hint: 'alg-none' });
+    const refusedWrongly = entry('fuzz:9', { facts: { alg: 'none', user: 'missing' }, observed: 'reject-403', verdict: WRONG, hint: 'alg-none' });
+    const gate = applyGate(completedDoc([closedLater, refusedWrongly], 4), { baseline: { file: 'b.json', doc: baseline }, waivers: [], today: TODAY });
+    expect(gate.known.map((k) => k.key)).toEqual(['fuzz:8']);
+    expect(gate.newDivergences).toEqual(['fuzz:9']);
+  });
+
   it('model paths match by path key only: another path diverging the same way is new', () => {
     const gate = applyGate(completedDoc([algNone('path:alg-none:alg=none,placement=cookie')]), { baseline: { file: 'b.json', doc: baseline }, waivers: [], today: TODAY });
     expect(gate.newDivergences).toEqual(['path:alg-none:alg=none,placement=cookie']);

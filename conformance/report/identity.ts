@@ -2,8 +2,9 @@
 // Model paths are named by their path key, which no seed changes. Fuzz cases (and their
 // twins) are named by their facts, so the same facts drawn under another seed match.
 // A fuzz divergence whose exact facts were not drawn before still matches a baseline
-// divergence of the same kind: the same model trace and reason, the same observed
-// outcome, verdicts and hint — nothing in the report tells the two apart.
+// divergence of the same kind: the same model trace and reason, verdicts and hint, and
+// the same observed outcome — where FAILED-SECURITY already says the client was let in,
+// however it was let in (accepted, or accepted and closed later).
 import type { CaseSource } from '../cases/case.ts';
 import type { Facts } from '../cases/facts-util.ts';
 import type { CaseEntry } from './document.ts';
@@ -29,5 +30,6 @@ export const isSeedDependent = (c: { source: CaseSource }) => c.source.kind === 
 
 /** The kind of a divergence: what a report shows about it, apart from the exact facts. */
 export function divergenceKind(c: Pick<CaseEntry, 'expected' | 'observed' | 'verdict' | 'hint'>): string {
-  return [c.expected.trace.join('>'), c.expected.reason, c.observed ?? '-', `${c.verdict.handshake}/${c.verdict.session}`, c.hint?.id ?? '-'].join('|');
+  const observed = c.verdict.handshake === 'FAILED-SECURITY' ? 'let in' : (c.observed ?? '-');
+  return [c.expected.trace.join('>'), c.expected.reason, observed, `${c.verdict.handshake}/${c.verdict.session}`, c.hint?.id ?? '-'].join('|');
 }
