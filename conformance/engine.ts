@@ -24,6 +24,8 @@ import { adaptiveConcurrency, fixedConcurrency } from './engine/concurrency.ts';
 import { confirmDivergences, type Confirmed } from './engine/confirm.ts';
 import { createRunContext, type RunContext } from './engine/context.ts';
 import { relate } from './engine/relate.ts';
+import { browserCollapses } from '../model/browser.ts';
+import { adaptPlan, clientCanonical, clientUnavailable, type Client } from './cases/client.ts';
 import { joinDecisionLog } from './logs/join.ts';
 import { DEFAULT_MAPPING, type FieldMapping } from './logs/mapping.ts';
 
@@ -72,6 +74,8 @@ export interface RunOptions {
    * reason is checked against the model's (logs/join.ts).
    */
   logs?: { file: string; mapping?: FieldMapping } | null;
+  /** Whose view to judge on: any HTTP client (default), or a web page (cases/client.ts). */
+  client?: Client;
 }
 
 const DEFAULT_SHRINK: ShrinkBudget = { maxCases: 4, maxRunsPerCase: 60, maxMs: 5000 };
@@ -118,7 +122,8 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
     outer(e);
   };
   const strict = options.strict ?? false;
-  const ctx = createRunContext(target, settingsFor(target, options), strict, emit, signal);
+  const client = options.client ?? 'any';
+  const ctx = createRunContext(target, settingsFor(target, options), strict, emit, signal, client);
   const policy = target.policy;
   const targetInfo = { kind: target.kind, description: target.description, url: target.url };
   const attempts = options.confirm ?? DEFAULT_CONFIRM;
@@ -135,7 +140,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
     if (signal?.aborted) return null;
 
     // The canary: the canonical valid case, before anything else, confirmed at once.
-    const canonical = canonicalFacts(policy);
+    const canonical = clientCanonical(canonicalFacts(policy), policy, client);
     const canary = await ctx.runCase({ key: 'canary', source: { kind: 'canary' }, facts: canonical, prediction: predict(policy, canonical) });
     const confirmed = isDivergentRun(canary, false) ? await confirmDivergences(ctx, [canary], new Map(), attempts) : new Map<string, Confirmed>();
     const canaryFinal = confirmed.get('canary')?.run ?? canary;
@@ -149,13 +154,14 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
     const stoppedAfterCanary = !canaryOk && !options.cases && options.stopAfterCanaryFailure !== false;
 
     // Plan.
-    const unavailable = unavailableFacts(target) as Unavailable;
+    const unavailable = clientUnavailable(unavailableFacts(target) as Unavailable, client);
     const plan = planCases(
       policy,
       canonical,
       { cases: stoppedAfterCanary ? [] : options.cases, paths: options.paths !== false, relations: options.relations !== false, seed: options.seed, runs: options.runs, fuzz: options.fuzz, shard: options.shard },
       unavailable,
     );
+    adaptPlan(plan, policy, canonical, client);
     const total = plan.all.length + 1;
     emit({ type: 'cases-planned', total, ...plan.counts });
     emit({ type: 'case-finished', result: toResult(canaryFinal, strict), done: 1, total });
@@ -215,6 +221,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
     for (const divergence of divergences) emit({ type: 'divergence', divergence });
     const cases = caseResults(first, collect);
     const summary = summarise(policy, cases, unavailable, performance.now() - started);
+    if (client === 'browser') summary.client = { name: 'browser', collapses: browserCollapses(policy) };
     const confirmations = [...confirmed.values()].map((c) => c.confirmation);
     const partial = Boolean(signal?.aborted);
     const run: CompletedRun = {

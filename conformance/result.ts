@@ -1,6 +1,7 @@
 // Results as values (fast-check's RunDetails): the engine returns these; only the CLI
 // turns them into text and exit codes.
 import type { DeclaredContract } from '../model/declared.ts';
+import type { Collapse } from '../model/browser.ts';
 import type { Coverage } from '../model/paths.ts';
 import type { Prediction } from '../model/oracle.ts';
 import type { Policy } from '../model/policy.ts';
@@ -119,6 +120,8 @@ export interface Summary {
   notCoveredFacts: Array<{ fact: string; value: string; reason: string; cases: number }>;
   /** Weaker contracts the policy declares: the model predicts them, so they are named here once, never as divergences. */
   declared: DeclaredContract[];
+  /** With `--client browser`: the contract's outcomes a page cannot tell apart (model/browser.ts). */
+  client?: { name: 'browser'; collapses: Collapse[] };
   wallMs: number;
   casesPerSecond: number;
 }

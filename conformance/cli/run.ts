@@ -10,6 +10,7 @@ import { parseShard } from '../cases/shard.ts';
 import { ENV_HELP, flagsFromEnv } from './env.ts';
 import { TARGETS } from '../targets/registry.ts';
 import { parseMapping } from '../logs/mapping.ts';
+import { CLIENTS, isClient, type Client } from '../cases/client.ts';
 import { integerFlag, parseFlags } from './args.ts';
 import type { Command } from './command.ts';
 import { finishReport, gateInput, repoPath } from './run-outputs.ts';
@@ -37,6 +38,7 @@ export const RUN_OPTIONS = {
   baseline: { type: 'string' },
   logs: { type: 'string' },
   map: { type: 'string' },
+  client: { type: 'string' },
 } as const;
 
 export const command: Command = {
@@ -82,6 +84,11 @@ Options:
   --counterexamples DIR where counterexample files go (default: DIR/counterexamples
                         with --report, else ${DEFAULT_COUNTEREXAMPLES})
   --quiet               no progress output; only the summary
+  --client C            any (default): judge what any HTTP client sees; browser: judge
+                        what a web page's WebSocket sees (error + close 1006 for every
+                        refusal; 401, 403, 500 and a timeout look alike), move the model
+                        paths to the first placement a page can use, and report cases in
+                        the Authorization header as not covered (docs/browser.md)
   --logs FILE           reason conformance: after the cases ran, read the target's
                         JSON-lines decision log from FILE, join its lines to the cases by
                         their X-Request-Id and check each stated reason against the
@@ -130,6 +137,8 @@ interrupted (Ctrl-C: the summary and reports of what was judged so far, marked p
     const gate = await gateInput(values.baseline, config.waivers);
     const startedAt = new Date().toISOString();
     const reporter = combineReporters(reporters);
+    if (values.client !== undefined && !isClient(values.client)) throw new UsageError(`--client must be one of ${CLIENTS.join(', ')}, got "${values.client}"`);
+    const client: Client = (values.client as Client | undefined) ?? 'any';
     const logs = values.logs ? { file: values.logs, mapping: parseMapping(values.map) } : null;
     if (values.map !== undefined && !logs) throw new UsageError('--map needs --logs FILE');
     // The embedded backend writes its decision log where --logs reads it.
@@ -148,6 +157,7 @@ interrupted (Ctrl-C: the summary and reports of what was judged so far, marked p
         confirm,
         target: start,
         logs,
+        client,
         seed: config.seed,
         runs: config.runs,
         concurrency: config.concurrency,

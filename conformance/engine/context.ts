@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Policy } from '../../model/policy.ts';
 import type { Case } from '../cases/case.ts';
+import type { Client } from '../cases/client.ts';
 import { KeyRing } from '../cases/forge/token.ts';
 import { executeCase, type DriveSettings } from '../drive/execute.ts';
 import { judgeInput, type JudgedRun } from '../judge/case-run.ts';
@@ -34,7 +35,7 @@ export interface RunContext {
   spoiled(run: JudgedRun): boolean;
 }
 
-export function createRunContext(target: Target, settings: DriveSettings, strict: boolean, emit: (e: EngineEvent) => void, signal: AbortSignal | null): RunContext {
+export function createRunContext(target: Target, settings: DriveSettings, strict: boolean, emit: (e: EngineEvent) => void, signal: AbortSignal | null, client: Client = 'any'): RunContext {
   const policy = target.policy;
   const ring = new KeyRing(target.keys);
   const lag = new LoopLag();
@@ -42,7 +43,7 @@ export function createRunContext(target: Target, settings: DriveSettings, strict
   // bench) keeps the users of earlier runs, revoked ones included.
   const runNonce = randomBytes(3).toString('hex');
   let seq = 0;
-  const judgeRun = (kase: Case, exec: JudgedRun['exec'], findings: Finding[] = []) => judge(judgeInput(policy, kase, exec, settings), target.keys.fingerprint, findings);
+  const judgeRun = (kase: Case, exec: JudgedRun['exec'], findings: Finding[] = []) => judge({ ...judgeInput(policy, kase, exec, settings), client }, target.keys.fingerprint, findings);
   return {
     target,
     policy,

@@ -132,3 +132,39 @@ describe('relations', () => {
     expect(rel.compare(upgraded(), http(401), f)?.verdict).toBe('FAILED-SECURITY');
   });
 });
+
+describe('judged on what a browser page sees (--client browser)', () => {
+  const page = (facts: Partial<Facts>, e: Evidence) => {
+    const f = { ...CANONICAL_FACTS, placement: 'cookie' as const, ...facts };
+    const j = judge(
+      { policy: base, facts: f, prediction: predict(base, f), evidence: e, expSeconds: null, tokenPresented: true, timing: { handshakeDeadlineMs: 1500, expiryToleranceMs: 1500 }, client: 'browser' },
+      FP,
+    );
+    return { handshake: j.handshake, session: j.session };
+  };
+
+  it('what a page cannot see is OK: 403 for 401, a 500, a missing WWW-Authenticate, a release where 401 was due', () => {
+    expect(page({ signature: 'wrong-key' }, http(403)).handshake).toBe('OK');
+    expect(page({ exp: 'past' }, http(500)).handshake).toBe('OK');
+    expect(page({ alg: 'none' }, http(401)).handshake).toBe('OK');
+    expect(page({ alg: 'none' }, evidence({ released: { ms: 900, how: 'ECONNRESET' } })).handshake).toBe('OK');
+  });
+
+  it('what a page sees still diverges: an accept where a refusal was due, 101 then 1008, a hang, a close 1011 for 1008', () => {
+    expect(page({ alg: 'none' }, upgraded()).handshake).toBe('FAILED-SECURITY');
+    expect(page({ alg: 'none' }, upgraded({ code: 1008, reason: 'alg-none', by: 'server', ms: 20 })).handshake).toBe('FAILED');
+    expect(page({ latency: 'stalled' }, evidence({ hung: { ms: 1500 } })).handshake).toBe('FAILED');
+    expect(page({ session: 'user-revoked' }, upgraded({ code: 1011, reason: '', by: 'server', ms: 300 })).session).toBe('WRONG-CODE');
+  });
+
+  it('a relation broken only between 401 and 403 is invisible; one between accept and a refusal is not', () => {
+    const noise = RELATIONS.find((r) => r.id === 'noise-invariance')!;
+    const facts: Facts = { ...CANONICAL_FACTS, signature: 'stripped', noise: { headers: [['X-E2E-Test', 'true']], query: [], headerCase: 'canonical', reverseHeaders: false } };
+    const hidden = noise.compare(http(403), http(401, BEARER_INVALID), facts)!;
+    const shown = noise.compare(upgraded(), http(401, BEARER_INVALID), facts)!;
+    const run = (finding: Finding) =>
+      judge({ policy: base, facts, prediction: predict(base, facts), evidence: http(401, BEARER_INVALID), expSeconds: null, tokenPresented: true, timing: { handshakeDeadlineMs: 1500, expiryToleranceMs: 1500 }, client: 'browser' }, FP, [finding]).handshake;
+    expect(run(hidden)).toBe('OK');
+    expect(run(shown)).toBe('FAILED-SECURITY');
+  });
+});

@@ -1,5 +1,6 @@
 // Two verdicts per case, as in Autobahn|Testsuite: the handshake's and the session's,
 // each the worst finding of its phase; then a root-cause hint for any divergence.
+import { visibleToBrowser } from './browser.ts';
 import { CHECKS } from './checks.ts';
 import type { Finding, JudgeInput } from './context.ts';
 import { hintFor, type Hint } from './hints.ts';
@@ -13,7 +14,8 @@ export interface Judgement {
 }
 
 export function judge(input: JudgeInput, keyFingerprint: string, relationFindings: Finding[] = []): Judgement {
-  const findings = [...CHECKS.flatMap((c) => c.run(input)), ...relationFindings].sort((a, b) => severity(b.verdict) - severity(a.verdict));
+  const all = [...CHECKS.flatMap((c) => c.run(input)), ...relationFindings];
+  const findings = (input.client === 'browser' ? visibleToBrowser(all, input) : all).sort((a, b) => severity(b.verdict) - severity(a.verdict));
   const of = (phase: Finding['phase']) => findings.filter((f) => f.phase === phase).map((f) => f.verdict);
   const handshake = worst<Verdict>(of('handshake'), 'OK');
   const sessionDue = input.prediction.outcome === 'accept' || input.prediction.outcome === 'close-1008';

@@ -36,6 +36,7 @@ export const RELATIONS: readonly Relation[] = [
         phase: 'handshake',
         verdict: a === 'accept' ? 'FAILED-SECURITY' : 'FAILED',
         message: `outcome changed by noise: ${a} with [${added || 'header case/order'}], ${b} without`,
+        outcomes: { primary: a, twin: b },
       };
     },
   },
@@ -56,6 +57,7 @@ export const RELATIONS: readonly Relation[] = [
         phase: 'handshake',
         verdict: a === 'accept' ? 'FAILED-SECURITY' : 'FAILED',
         message: `same token, different outcome: ${a} in ${facts.placement}, ${b} in authorization-header`,
+        outcomes: { primary: a, twin: b },
       };
     },
   },

@@ -59,6 +59,10 @@ function formatCompleted(r: CompletedRun, maxDivergences: number): string {
     `coverage reached: states ${s.coverage.states.covered}/${s.coverage.states.total}, transitions ${s.coverage.transitions.covered}/${s.coverage.transitions.total}`,
   );
   for (const n of s.notCoveredFacts) lines.push(`  not covered: ${n.fact}=${n.value} (${n.cases} cases): ${n.reason}`);
+  if (s.client) {
+    lines.push(`  judged on what a browser page sees: 401, 403 and a missing WWW-Authenticate are not told apart`);
+    for (const c of s.client.collapses) lines.push(`  collapse for a page: ${c.outcomes.join(', ')} all look like "${c.view}" (${c.reasons} reasons)`);
+  }
   for (const d of s.declared) lines.push(`  declared: ${d.text} (policy.${d.field})`);
   lines.push(harnessLine(r));
   if (r.notReproduced.length) {

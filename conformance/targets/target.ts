@@ -4,6 +4,7 @@
 import { factDomains, type FactName, type FactValue } from '../../model/facts.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { SigningKeys } from '../keys.ts';
+import { clientLimitReason } from '../cases/client.ts';
 import { MIN_SKEW_FOR_WITHIN_SKEW } from '../cases/forge/claims.ts';
 
 export type UserKind = FactValue<'user'>;
@@ -76,6 +77,8 @@ export function unavailableReason(fact: FactName, value: string): string {
   if (fact === 'latency') return 'the target cannot stall its user lookup';
   if (fact === 'session') return 'the target cannot revoke a user while a socket is open';
   if (fact === 'user') return `the target has no user in state "${value}"`;
+  const clientLimit = clientLimitReason(fact, value);
+  if (clientLimit) return clientLimit;
   if (fact === 'exp') return `the clock skew is under ${MIN_SKEW_FOR_WITHIN_SKEW} s, so "exp within skew" cannot keep a 2 s margin`;
   return 'not supported by the target';
 }
