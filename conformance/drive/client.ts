@@ -73,8 +73,12 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
       timers.forEach(clearTimeout);
       // A close frame read but the TCP connection still open: the frame is the evidence.
       if (closeFrame) recordClose(closeFrame.code, closeFrame.reason);
-      // The client closed and the server answered nothing, neither pong nor close.
-      else if (clientClosed && evidence.upgraded && !evidence.close) evidence.close = { code: 1006, reason: '', by: 'client', ms: ms(), crossed: false };
+      else if (evidence.upgraded && !evidence.close) {
+        // The client closed and the server answered nothing, neither pong nor close.
+        if (clientClosed) evidence.close = { code: 1006, reason: '', by: 'client', ms: ms(), crossed: false };
+        // The server ended the connection without a close frame; ws had not said so yet.
+        else if (ws.readyState !== WebSocket.OPEN) recordClose(1006, '');
+      }
       evidence.totalMs = ms();
       try {
         ws.terminate();
@@ -237,6 +241,7 @@ export function drive(url: string, request: ForgedRequest, plan: SessionPlan): P
     };
 
     ws.on('close', (code, reason) => {
+      if (done) return;
       recordClose(code, reason.toString());
       if (evidence.upgraded || evidence.response) finish();
     });
