@@ -7,11 +7,13 @@
 //   startReferenceBackend({ policy, keys, directory, mutant?, port?, host?, logger? }): Promise<ReferenceBackend>
 //     keys: { secret, kid? } for HS256 | { jwks } (public keys) for RS256/ES256/EdDSA
 //     -> { url: 'ws://HOST:PORT/ws', port, host, mutant, close() }   (close leaves the directory open)
+//   startBackendProcess({ policy, keys, users, db, mutant, port, host, logger }): what `serve` runs (directory + seed + backend)
 //   MUTANT_IDS, MUTANT_DESCRIPTIONS, isMutantId(id)
 //
 // Stalls: wrap a Directory (delay `lookup` for chosen users, forward subscribe/ping/close).
 // Revocation: a change written to the users table (by anyone) closes that user's sockets 1008.
 export { startReferenceBackend, WS_PATH, HEALTH_PATH } from './server.ts';
+export { startBackendProcess, type BackendProcess, type BackendProcessOptions } from './backend-process.ts';
 export type { ReferenceBackend, ReferenceBackendOptions } from './server.ts';
 export type { Directory, DirectoryUser, UserChange, SqlClient, SqlDirectory } from './directory/directory.ts';
 export { openPgliteDirectory } from './directory/pglite.ts';

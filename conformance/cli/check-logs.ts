@@ -5,7 +5,7 @@ import { access } from 'node:fs/promises';
 import { LOG_RULES, type LogViolation } from '../logs/check.ts';
 import { DEFAULT_MAPPING, MAPPED_FIELDS, parseMapping } from '../logs/mapping.ts';
 import { checkLogStream } from '../logs/stream.ts';
-import { parseFlags } from './args.ts';
+import { parseFlags } from '../../src/cli/flags.ts';
 import { UsageError } from '../../model/errors.ts';
 import type { Command } from './command.ts';
 import { policyFromFlags } from './paths.ts';

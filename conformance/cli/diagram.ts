@@ -1,5 +1,5 @@
 import { DEFAULT_DIAGRAM_DIR, writeDiagrams } from '../../model/diagram/write.ts';
-import { parseFlags } from './args.ts';
+import { parseFlags } from '../../src/cli/flags.ts';
 import type { Command } from './command.ts';
 import { policyFromFlags } from './paths.ts';
 

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCompleted, readReport } from '../report/document.ts';
 import { diffReports, formatDiff } from '../report/diff.ts';
-import { parseFlags } from './args.ts';
+import { parseFlags } from '../../src/cli/flags.ts';
 import { UsageError } from '../../model/errors.ts';
 import type { Command } from './command.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { isCompleted, readReport } from '../report/document.ts';
 import { mergeReports } from '../report/merge.ts';
-import { parseFlags } from './args.ts';
+import { parseFlags } from '../../src/cli/flags.ts';
 import { UsageError } from '../../model/errors.ts';
 import type { Command } from './command.ts';
 import { finishReport, gateInput } from './run-outputs.ts';

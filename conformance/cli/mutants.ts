@@ -4,7 +4,7 @@ import { MUTANT_IDS, isMutantId, type MutantId } from '../../src/index.ts';
 import { runPool } from '../drive/pool.ts';
 import { scoreMutant, type MutantScore } from '../mutation/score.ts';
 import { closeSharedDirectory } from '../targets/embedded.ts';
-import { integerFlag, parseFlags } from './args.ts';
+import { integerFlag, parseFlags } from '../../src/cli/flags.ts';
 import { UsageError } from '../../model/errors.ts';
 import type { Command } from './command.ts';
 

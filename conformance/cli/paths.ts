@@ -2,7 +2,7 @@ import { loadPolicyFile } from '../../model/policy-file.ts';
 import { generatePaths } from '../../model/paths.ts';
 import { OUTCOMES } from '../../model/reasons.ts';
 import { resolvePolicy, type Policy, type ProfileName } from '../../model/policy.ts';
-import { parseFlags } from './args.ts';
+import { parseFlags } from '../../src/cli/flags.ts';
 import { UsageError } from '../../model/errors.ts';
 import type { Command } from './command.ts';
 

@@ -12,7 +12,7 @@ import { curlCommand } from '../replay/curl.ts';
 import { exitCodeOf } from '../result.ts';
 import { startEmbeddedTarget } from '../targets/embedded.ts';
 import { TARGETS } from '../targets/registry.ts';
-import { integerFlag, parseFlags } from './args.ts';
+import { integerFlag, parseFlags } from '../../src/cli/flags.ts';
 import { UsageError } from '../../model/errors.ts';
 import type { Command } from './command.ts';
 

@@ -11,7 +11,7 @@ import { ENV_HELP, flagsFromEnv } from './env.ts';
 import { TARGETS } from '../targets/registry.ts';
 import { parseMapping } from '../logs/mapping.ts';
 import { CLIENTS, isClient, type Client } from '../cases/client.ts';
-import { integerFlag, parseFlags } from './args.ts';
+import { integerFlag, parseFlags } from '../../src/cli/flags.ts';
 import type { Command } from './command.ts';
 import { finishReport, gateInput, repoPath } from './run-outputs.ts';
 

@@ -80,7 +80,7 @@ describe('serve', () => {
     [['--secret-env', 'S', '--clock-skew', 'soon'], /--clock-skew must be a non-negative number/],
     [[], /give exactly one of --secret-env NAME .* or --jwks FILE/],
     [['--secret-env', 'S', '--users', '/nonexistent/users.json'], /--users \/nonexistent\/users.json: cannot read \(ENOENT\)/],
-    [['--secret-env', 'S', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--secret-env', 'S', '--frobnicate'], /unknown option --frobnicate; see "ws-auth-conformance serve --help"/],
   ])('exits 2 for bad input %j', async (args, message) => {
     const { code, stderr } = await exitOf(serve(args, { S: SECRET }));
     expect(code).toBe(2);

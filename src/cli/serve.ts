@@ -1,20 +1,18 @@
 // `ws-auth-conformance serve`: the reference backend (or one of its mutants) as a
 // process. Prints one JSON line {"event":"ready","url":...} on stdout when it accepts
 // connections; logs go to stderr; SIGINT/SIGTERM close sockets (1001) and the database.
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+// A thin adapter: flags in (./flags.ts, as every command), src/backend-process.ts runs it.
+// It shares no type with the conformance CLI: the command registry (conformance/cli/main.ts)
+// takes any { summary, usage, run(argv) }.
 import type { JSONWebKeySet } from 'jose';
-import type { Command } from '../../conformance/cli/command.ts';
 import { ServeError } from '../../model/errors.ts';
 import { ALGORITHMS, resolvePolicy, type Algorithm, type PolicyInput } from '../../model/policy.ts';
-import type { SqlDirectory } from '../directory/directory.ts';
-import { openPgliteDirectory } from '../directory/pglite.ts';
-import { openPostgresDirectory } from '../directory/postgres.ts';
-import { normaliseSeed, userSeeder, type UserSeed } from '../directory/seed.ts';
+import { startBackendProcess, type BackendProcessOptions } from '../backend-process.ts';
+import { normaliseSeed, type UserSeed } from '../directory/seed.ts';
 import type { KeySource } from '../handshake/keys.ts';
 import { createLogger, isLogLevel, LOG_LEVELS } from '../log.ts';
-import { isMutantId, MUTANT_DESCRIPTIONS, MUTANT_IDS, type MutantId } from '../mutants/index.ts';
-import { startReferenceBackend } from '../server.ts';
+import { isMutantId, MUTANT_IDS, type MutantId } from '../mutants/index.ts';
+import { parseFlags, readJsonFile } from './flags.ts';
 
 /**
  * What `serve` runs when no --policy says otherwise: the `default` profile, with
@@ -68,45 +66,17 @@ const OPTIONS = {
   'log-level': { type: 'string' },
 } as const;
 
-export const command: Command = {
+export const command = {
   summary: 'run the reference backend (or a mutant) on a port',
   usage: USAGE,
-  async run(argv) {
-    const config = await readConfig(argv);
-    const logger = createLogger({ level: config.logLevel });
-    let directory: SqlDirectory;
-    try {
-      directory = config.db
-        ? await openPostgresDirectory(config.db, {
-            // Open sessions would miss revocations from here on: say so loudly.
-            onListenError: (error) => logger.error('directory-listen-failed', { error: error.message }),
-          })
-        : await openPgliteDirectory();
-    } catch (error) {
-      throw new ServeError(`cannot open the database${config.db ? ' at --db' : ''}: ${(error as Error).message}`);
-    }
-    try {
-      await userSeeder(directory.sql).insert(config.users);
-      const backend = await startReferenceBackend({
-        policy: config.policy,
-        keys: config.keys,
-        directory,
-        mutant: config.mutant,
-        port: config.port,
-        host: config.host,
-        logger,
-      }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'EADDRINUSE') throw new ServeError(`port ${config.port} on ${config.host} is in use; pick another --port (0: any)`);
-        throw error;
-      });
-      if (config.mutant) logger.warn('mutant', { id: config.mutant, description: MUTANT_DESCRIPTIONS[config.mutant] });
-      process.stdout.write(`${JSON.stringify({ event: 'ready', url: backend.url })}\n`);
-      const signal = await untilSignal();
-      logger.info('stopping', { signal });
-      await backend.close();
-    } finally {
-      await directory.close();
-    }
+  async run(argv: string[]): Promise<number> {
+    const { logLevel, ...config } = await readConfig(argv);
+    const logger = createLogger({ level: logLevel });
+    const backend = await startBackendProcess({ ...config, logger });
+    process.stdout.write(`${JSON.stringify({ event: 'ready', url: backend.url })}\n`);
+    const signal = await untilSignal();
+    logger.info('stopping', { signal });
+    await backend.close();
     return 0;
   },
 };
@@ -123,25 +93,13 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-interface ServeConfig {
-  policy: ReturnType<typeof resolvePolicy>;
-  keys: KeySource;
-  users: UserSeed[];
-  db: string | undefined;
-  mutant: MutantId | null;
-  port: number;
-  host: string;
+interface ServeConfig extends Omit<BackendProcessOptions, 'logger'> {
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
 /** Everything is checked before the database opens, so bad input fails fast (exit 2). */
 export async function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeConfig> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new ServeError(`${(error as Error).message}; see "serve --help"`);
-  }
+  const { values } = parseFlags(argv, OPTIONS, 'serve', { positionals: false });
   const port = values.port === undefined ? 8080 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServeError(`--port must be 0..65535, got "${values.port}"`);
   const logLevel = values['log-level'] ?? 'info';
@@ -152,7 +110,7 @@ export async function readConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     mutant = values.mutant;
   }
 
-  const input: PolicyInput = values.policy ? ((await readJson(values.policy, '--policy')) as PolicyInput) : {};
+  const input: PolicyInput = values.policy ? ((await readJsonFile(values.policy, '--policy')) as PolicyInput) : {};
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ServeError(`--policy ${values.policy}: expected a JSON object`);
   if (!values.policy) Object.assign(input, SERVE_DEFAULT_POLICY);
   if (values.issuer !== undefined) input.issuer = values.issuer;
@@ -176,7 +134,7 @@ export async function readConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     keys = values.kid === undefined ? { secret } : { secret, kid: values.kid };
   } else {
     if (values.kid !== undefined) throw new ServeError('--kid goes with --secret-env; a JWKS names its own kids');
-    const jwks = (await readJson(values.jwks!, '--jwks')) as JSONWebKeySet;
+    const jwks = (await readJsonFile(values.jwks!, '--jwks')) as JSONWebKeySet;
     if (!jwks || !Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new ServeError(`--jwks ${values.jwks}: expected {"keys":[...]} with at least one key`);
     keys = { jwks };
     input.algorithms ??= algorithmsOf(jwks);
@@ -185,26 +143,12 @@ export async function readConfig(argv: string[], env: NodeJS.ProcessEnv = proces
 
   const users: UserSeed[] = [];
   if (values.users !== undefined) {
-    const rows = await readJson(values.users, '--users');
+    const rows = await readJsonFile(values.users, '--users');
     if (!Array.isArray(rows)) throw new ServeError(`--users ${values.users}: expected a JSON array of user rows`);
     rows.forEach((row, i) => normaliseSeed(row, `--users ${values.users}[${i}]`));
     users.push(...(rows as UserSeed[]));
   }
   return { policy, keys, users, db: values.db, mutant, port, host: values.host ?? '127.0.0.1', logLevel };
-}
-
-async function readJson(file: string, flag: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ServeError(`${flag} ${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ServeError(`${flag} ${file}: not JSON (${(error as Error).message})`);
-  }
 }
 
 /** The algorithms a JWKS can verify, for a policy file that does not list them. */

@@ -1,13 +1,16 @@
-// Flag parsing shared by the commands: node:util parseArgs, with errors a user can act on.
+// Flag parsing and file loading shared by every command, the conformance tool's and
+// the backend's `serve`: node:util parseArgs, with errors a user can act on.
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../../model/errors.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
 
-export function parseFlags<T extends Options>(argv: string[], options: T, command: string): Parsed<T> {
+/** `positionals: false` refuses any argument that is not a flag (commands that take none). */
+export function parseFlags<T extends Options>(argv: string[], options: T, command: string, { positionals = true } = {}): Parsed<T> {
   try {
-    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: positionals, strict: true }) as Parsed<T>;
   } catch (error) {
     throw new UsageError(`${describeParseError(error as NodeJS.ErrnoException, argv)}; see "ws-auth-conformance ${command} --help"`);
   }
@@ -59,4 +62,19 @@ export function integerFlag(value: string | undefined, name: string, fallback: n
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
   return n;
+}
+
+/** A JSON file named by a flag; errors name the flag and the file. */
+export async function readJsonFile(file: string, flag: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${flag} ${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${flag} ${file}: not JSON (${(error as Error).message})`);
+  }
 }

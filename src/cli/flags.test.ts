@@ -1,6 +1,6 @@
 // Flag errors name the flag and what is wrong with its value, not parseArgs' internals.
 import { describe, expect, it } from 'vitest';
-import { integerFlag, parseFlags } from './args.ts';
+import { integerFlag, parseFlags } from './flags.ts';
 
 const OPTIONS = { runs: { type: 'string' }, target: { type: 'string' }, quiet: { type: 'boolean' } } as const;
 const parse = (...argv: string[]) => parseFlags(argv, OPTIONS, 'run');
