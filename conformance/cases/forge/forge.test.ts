@@ -66,6 +66,10 @@ describe('forge: one defect per fact value', () => {
     }
     const other = tokenOf(await forge({ alg: 'not-allowed' }));
     expect(policy.algorithms).not.toContain(decodeProtectedHeader(other).alg);
+    // Every HMAC algorithm allowed (@fastify/jwt's default): another key family is still not allowed.
+    const algorithms: typeof policy.algorithms = ['HS256', 'HS384', 'HS512'];
+    const foreign = await forgeRequest({ ...CANONICAL_FACTS, alg: 'not-allowed' }, { ...policy, algorithms }, ring, '/ws', 'user-1', now, 0);
+    expect(decodeProtectedHeader(tokenOf(foreign)).alg).toBe('RS256');
   });
 
   it('key', async () => {

@@ -182,7 +182,8 @@ function applyStructureFact(token: string, facts: Facts, variant: number): strin
 }
 
 function disallowedAlgorithm(policy: Policy): string {
-  if (policy.algorithms.every(isSymmetric)) return ['HS512', 'HS384', 'HS256'].find((a) => !policy.algorithms.includes(a as Algorithm))!;
+  // Every HMAC algorithm allowed: a token from another key family must be refused all the same.
+  if (policy.algorithms.every(isSymmetric)) return ['HS512', 'HS384', 'HS256'].find((a) => !policy.algorithms.includes(a as Algorithm)) ?? 'RS256';
   return ALGORITHMS.filter((a) => !isSymmetric(a)).find((a) => !policy.algorithms.includes(a)) ?? 'PS256';
 }
 
