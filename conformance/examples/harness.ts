@@ -39,6 +39,7 @@ export interface Report {
   kind: string;
   exitCode: number;
   preflight: { canary: { ok: boolean; detail: string } | null };
+  summary: { declared?: Array<{ id: string }> };
   cases: ReportCase[];
 }
 
@@ -97,8 +98,16 @@ export function unexplained(report: Report, known: readonly KnownFinding[]): str
     .map((c) => `${c.key}: expected ${c.expected.outcome} (${c.expected.reason}), observed ${c.observed}`);
 }
 
-/** The test of one example: the documented app shows exactly `known`; with --fixed, only the inexpressible ones. */
-export async function checkExample(example: string, known: readonly KnownFinding[], options: { fixed: boolean; seed: number; runs: number }): Promise<void> {
+/**
+ * The test of one example: the documented app shows exactly `known` (with --fixed, only
+ * the inexpressible ones), and the summary lists exactly the `declared` weaker contracts.
+ */
+export async function checkExample(
+  example: string,
+  known: readonly KnownFinding[],
+  declared: readonly string[],
+  options: { fixed: boolean; seed: number; runs: number },
+): Promise<void> {
   const { expect } = await import('vitest');
   const app = await startExample(example, options.fixed);
   try {
@@ -109,6 +118,7 @@ export async function checkExample(example: string, known: readonly KnownFinding
     expect(pathFindings(report), output).toEqual([...new Set(expected.map(signature))].sort());
     expect(unexplained(report, expected), output).toEqual([]);
     expect(report.exitCode).toBe(expected.length > 0 ? 1 : 0);
+    expect((report.summary.declared ?? []).map((d) => d.id).sort()).toEqual([...declared].sort());
   } finally {
     app.stop();
   }

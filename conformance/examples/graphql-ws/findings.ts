@@ -6,3 +6,6 @@ export const FINDINGS: readonly KnownFinding[] = [
   // closes 4406 before any token is read, so the canary (and every case) fails this way.
   { reason: 'client-closed', observed: 'close-4406', fact: null, kind: 'inexpressible' },
 ];
+
+/** The weaker contracts policy.json declares, each listed once in the summary. */
+export const DECLARED = ['kid-ignored', 'typ-unchecked', 'exp-optional', 'no-size-limit'];
