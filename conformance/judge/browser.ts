@@ -23,8 +23,8 @@ export function browserViewOfObserved(observed: string, close?: { code: number; 
   const closed = /^close-(\d+)$/.exec(observed);
   if (!closed) return null;
   const code = Number(closed[1]);
-  // No close frame after the upgrade: Chromium fires error before the close.
-  if (code === ABNORMAL_CLOSURE) return { events: ['open', 'error', 'close'], code, wasClean: false, reason: '' };
+  // No close frame after the upgrade: a close 1006, not clean, and no error event (Chromium).
+  if (code === ABNORMAL_CLOSURE) return { events: ['open', 'close'], code, wasClean: false, reason: '' };
   return { events: ['open', 'close'], code, wasClean: true, reason: close?.reason ?? '' };
 }
 

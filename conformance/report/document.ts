@@ -14,6 +14,8 @@ import type { SessionVerdict, Verdict } from '../judge/verdict.ts';
 import type { CaseResult, Divergence, HarnessReport, NotReproduced, PreflightReport, RedactedRequest, Summary } from '../result.ts';
 import type { GateReport } from './gate.ts';
 
+import type { BrowserView } from '../../model/browser.ts';
+
 export const REPORT_SCHEMA = 'ws-auth-conformance/report@1';
 
 export interface CaseEntry {
@@ -35,6 +37,8 @@ export interface CaseEntry {
   /** The first observation, when it diverged and no replay did. */
   firstObserved: CaseResult['firstObserved'] | null;
   twins: Array<{ relation: string; key: string; observed: string; holds: boolean }>;
+  /** What a web page's WebSocket sees (model/browser.ts): of the prediction, and of the evidence when judged; absent in files written before it was added. */
+  browser?: { expected: BrowserView; observed: BrowserView | null };
   request: RedactedRequest | null;
   evidence: Evidence | null;
 }

@@ -3,6 +3,8 @@
 import { exitCodeOf, type RunResult } from '../result.ts';
 import { REPORT_SCHEMA, type ReportDocument } from './document.ts';
 import { isConformanceError } from '../../model/errors.ts';
+import { browserView } from '../../model/browser.ts';
+import { observedBrowserView } from '../judge/browser.ts';
 
 /** What the CLI knows about a run that the engine does not. */
 export interface RunContext {
@@ -52,6 +54,7 @@ export function reportDocument(result: RunResult, context: RunContext): ReportDo
       confirmation: c.confirmation ?? null,
       firstObserved: c.firstObserved ?? null,
       twins: c.twins,
+      browser: { expected: browserView(c.prediction.outcome, null, c.prediction.reason), observed: c.evidence ? observedBrowserView(c.evidence) : null },
       request: c.request ?? null,
       evidence: c.evidence ?? null,
     })),
