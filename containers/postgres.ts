@@ -19,6 +19,10 @@ export class UsersDatabaseContainer extends PostgreSqlContainer {
     this.withStartupTimeout(settings.startupTimeoutMs);
     // A throwaway database: durability buys nothing and costs every seeding round trip.
     this.withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
+    // The data directory in memory: initdb without fsyncs is seconds faster, and the
+    // image's VOLUME gets no anonymous volume to outlive the container.
+    this.withTmpFs({ '/var/lib/postgresql/data': 'rw' });
+    this.withEnvironment({ POSTGRES_INITDB_ARGS: '--no-sync' });
   }
 
   /** SQL run as the superuser once the server is up, before the backend starts (tables, grants). */

@@ -8,7 +8,7 @@ import { openPostgresDirectory } from './directory/postgres.ts';
 import { userSeeder, type UserSeed } from './directory/seed.ts';
 import type { KeySource } from './handshake/keys.ts';
 import type { Logger } from './log.ts';
-import { MUTANT_DESCRIPTIONS, type MutantId } from './mutants/index.ts';
+import { assemble, MUTANT_DESCRIPTIONS, type MutantId } from './mutants/index.ts';
 import { startReferenceBackend, type ReferenceBackend } from './server.ts';
 import type { Policy } from '../model/policy.ts';
 import { ServeError } from '../model/errors.ts';
@@ -37,6 +37,8 @@ export async function startBackendProcess(options: BackendProcessOptions): Promi
   try {
     directory = options.db
       ? await openPostgresDirectory(options.db, {
+          // PostgreSQL gives up on a lookup when the handshake has (null: a mutant that never does).
+          lookupTimeoutMs: assemble(options.mutant).deadlineMs(options.policy),
           // Open sessions would miss revocations from here on: say so loudly.
           onListenError: (error) => logger.error('directory-listen-failed', { error: error.message }),
         })

@@ -1,7 +1,7 @@
 // Public API of the reference backend, for the engine and for tests.
 //
 //   openPgliteDirectory(): Promise<SqlDirectory>             in-process PostgreSQL (one per process)
-//   openPostgresDirectory(url, { poolSize?, onListenError? })  a PostgreSQL server (pool + LISTEN client)
+//   openPostgresDirectory(url, { poolSize?, lookupTimeoutMs?, onListenError? })  a PostgreSQL server (pool + LISTEN client)
 //   userSeeder(directory.sql): { insert(rows), deactivate(id), activate(id), setRoles(id, roles), remove(id), clear() }
 //     rows: { user_id | userId, is_active | isActive (default true), roles (default []), email?, name? }
 //   startReferenceBackend({ policy, keys, directory, mutant?, port?, host?, logger? }): Promise<ReferenceBackend>

@@ -7,6 +7,7 @@ import type { SqlDirectory, UserChange } from './directory.ts';
 import { openPgliteDirectory } from './pglite.ts';
 import { openPostgresDirectory } from './postgres.ts';
 import { userSeeder } from './seed.ts';
+import { DependencyTimeoutError } from '../handshake/deadline.ts';
 
 const PG_URL = process.env.WS_AUTH_TEST_PG_URL;
 
@@ -64,5 +65,25 @@ describe.each(stores)('%s directory', (name, open) => {
     await other.query('UPDATE users SET roles = $2 WHERE user_id = $1', [id('a'), ['chat']]);
     await other.end();
     await expect.poll(() => changes().at(-1)).toEqual({ userId: id('a'), user: { userId: id('a'), isActive: true, roles: ['chat'] } });
+  });
+});
+
+describe.skipIf(!PG_URL)('PostgreSQL lookups at the handshake deadline', () => {
+  it('a lookup past its timeout is cancelled by the server and its connection returned to the pool', async () => {
+    // One lookup connection: if the cancelled lookup kept it, nothing else could run.
+    const directory = await openPostgresDirectory(PG_URL!, { poolSize: 1, lookupTimeoutMs: 300 });
+    const locker = new pg.Client({ connectionString: PG_URL });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+      await expect(directory.lookup(`blocked-${process.pid}`)).rejects.toBeInstanceOf(DependencyTimeoutError);
+      // The table is still locked, yet the pool's only connection answers.
+      await expect(directory.ping()).resolves.toBeUndefined();
+    } finally {
+      await locker.query('ROLLBACK').catch(() => {});
+      await locker.end();
+      await directory.close();
+    }
   });
 });

@@ -5,6 +5,8 @@ import { lookupUser, parseChange } from './schema.ts';
 
 export interface SqlDirectoryParts {
   sql: SqlClient;
+  /** The client lookups go through (default: sql). */
+  lookups?: SqlClient;
   /** Starts listening; calls `onPayload` with each raw notification payload. */
   listen(onPayload: (payload: string) => void): Promise<void>;
   /** Health check; default `SELECT 1`. */
@@ -21,7 +23,7 @@ export async function createSqlDirectory(parts: SqlDirectoryParts): Promise<SqlD
   let closed: Promise<void> | undefined;
   return {
     sql: parts.sql,
-    lookup: (userId) => lookupUser(parts.sql, userId),
+    lookup: (userId) => lookupUser(parts.lookups ?? parts.sql, userId),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
