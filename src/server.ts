@@ -56,6 +56,8 @@ export interface ReferenceBackend {
 
 // Large enough that an oversize token reaches the backend and gets its 401.
 const MAX_HEADER_BYTES = 256 * 1024;
+// For an assembly without a deadline (the no-deadline mutant): Node's own default.
+const DEFAULT_HEAD_TIMEOUT_MS = 60_000;
 
 export async function startReferenceBackend(options: ReferenceBackendOptions): Promise<ReferenceBackend> {
   const { policy, directory } = options;
@@ -74,7 +76,7 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
   });
   const handshakes = new Set<Duplex>();
 
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, plainHttp(directory));
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, ...headTimeouts(assembly.deadlineMs(policy)) }, plainHttp(directory));
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
@@ -175,6 +177,14 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
       return closing;
     },
   };
+}
+
+// A request head that is slow or never ends (slowloris) is dropped by the handshake
+// deadline, not by Node's defaults (60 s, checked every 30 s); the check runs often
+// enough that thousands of such sockets are released a few at a time, not all at once.
+function headTimeouts(deadlineMs: number | null): { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } {
+  const ms = deadlineMs ?? DEFAULT_HEAD_TIMEOUT_MS;
+  return { headersTimeout: ms, requestTimeout: ms, connectionsCheckingInterval: Math.max(10, Math.min(250, Math.floor(ms / 4))) };
 }
 
 function urlHost(host: string): string {

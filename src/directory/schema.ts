@@ -50,7 +50,17 @@ function toUser(row: UserRow): DirectoryUser {
   return { userId: row.user_id, isActive: row.is_active === true, roles: row.roles ?? [] };
 }
 
+/**
+ * Whether PostgreSQL text can hold this id as it is: not with a NUL, nor with a lone
+ * surrogate (which UTF-8 encoding would turn into U+FFFD, the id of someone else).
+ */
+export function storableId(userId: string): boolean {
+  return !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(userId);
+}
+
 export async function lookupUser(sql: SqlClient, userId: string): Promise<DirectoryUser | null> {
+  // No stored user can have such an id: nobody, rather than an error from the database (503).
+  if (!storableId(userId)) return null;
   const { rows } = await sql.query<UserRow>(LOOKUP_SQL, [userId]);
   return rows[0] ? toUser(rows[0]) : null;
 }

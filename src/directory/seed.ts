@@ -2,6 +2,7 @@
 // request path: the backend itself only reads users.
 import type { SqlClient } from './directory.ts';
 import { SeedError } from '../../model/errors.ts';
+import { storableId } from './schema.ts';
 
 /** A user row as written in a users file (snake_case, as in the table) or by code (camelCase). */
 export interface UserSeed {
@@ -30,6 +31,7 @@ export function normaliseSeed(row: unknown, where = 'user'): NormalisedSeed {
   const r = row as UserSeed;
   const userId = r.user_id ?? r.userId;
   if (typeof userId !== 'string' || userId === '') throw new SeedError(`${where}: "user_id" must be a non-empty string`);
+  if (!storableId(userId)) throw new SeedError(`${where}: "user_id" holds a NUL or a lone surrogate, which PostgreSQL text cannot store`);
   const isActive = r.is_active ?? r.isActive ?? true;
   if (typeof isActive !== 'boolean') throw new SeedError(`${where}: "is_active" must be true or false`);
   const roles = r.roles ?? [];
