@@ -48,11 +48,14 @@ const forgedUnsigned = () =>
 
 const accepted = (obs: Observation) => expect(obs.close ?? obs, obs.body).toMatchObject({ code: 1000, reason: 'client-done' });
 const refused = (status: number, reason: string) => (obs: Observation) => expect({ status: obs.status, error: errorOf(obs) }).toEqual({ status, error: reason });
+// Released by the server (the client's own time-out reads "handshake has timed out").
 const released = (obs: Observation) => {
   expect(obs.status).toBeNull();
   expect(obs.error?.message).toMatch(/socket hang up|ECONNRESET/);
-  expect(obs.error!.atMs).toBeLessThan(DEADLINE_MS + 300);
 };
+// How long a client waits for a stalled handshake: many deadlines, so that on a busy
+// machine the reference's release still comes first and no-deadline's silence shows.
+const PATIENCE_MS = 5000;
 
 interface Difference {
   request: string;
@@ -102,18 +105,18 @@ const DIFFERENCES: Record<WireMutant, Difference> = {
   },
   'slow-auth-fail-open': {
     request: 'a valid token of a user whose lookup stalls',
-    probe: async (url) => attempt(url, { headers: bearer(await mint({ claims: { sub: 'stalled' } })) }),
+    probe: async (url) => attempt(url, { headers: bearer(await mint({ claims: { sub: 'stalled' } })), handshakeTimeoutMs: PATIENCE_MS }),
     reference: released,
     mutant: accepted,
   },
   'no-deadline': {
     request: 'a valid token of a user whose lookup stalls',
-    probe: async (url) => attempt(url, { headers: bearer(await mint({ claims: { sub: 'stalled' } })), handshakeTimeoutMs: 1200 }),
+    probe: async (url) => attempt(url, { headers: bearer(await mint({ claims: { sub: 'stalled' } })), handshakeTimeoutMs: PATIENCE_MS }),
     reference: released,
     mutant: (obs) => {
       expect(obs.status).toBeNull();
       expect(obs.error?.message).toMatch(/handshake has timed out/);
-      expect(obs.error!.atMs).toBeGreaterThanOrEqual(1150);
+      expect(obs.error!.atMs).toBeGreaterThanOrEqual(PATIENCE_MS - 50);
     },
   },
   'fake-token-403': {

@@ -31,6 +31,8 @@ export interface AttemptOptions {
   handshakeTimeoutMs?: number;
   /** Text frames sent right after open. */
   send?: string[];
+  /** Called once the socket is open (after the 101), e.g. to change the user only then. */
+  onOpen?: () => void;
 }
 
 export function attempt(url: string, options: AttemptOptions = {}): Promise<Observation> {
@@ -65,6 +67,7 @@ export function attempt(url: string, options: AttemptOptions = {}): Promise<Obse
     });
     ws.on('open', () => {
       obs.protocol = ws.protocol;
+      options.onOpen?.();
       for (const m of options.send ?? []) ws.send(m);
       watch = setTimeout(() => ws.close(1000, 'client-done'), options.observeMs ?? 200);
     });
@@ -127,6 +130,13 @@ export function stallingDirectory(inner: Directory, stalled: ReadonlySet<string>
     close: () => inner.close(),
     release: () => waiting.splice(0).forEach((go) => go()),
   };
+}
+
+/** An `onOpen` for attempt() and a promise that settles when it is called. */
+export function whenOpen(): { onOpen: () => void; open: Promise<void> } {
+  let onOpen!: () => void;
+  const open = new Promise<void>((resolve) => (onOpen = resolve));
+  return { onOpen, open };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
