@@ -24,15 +24,34 @@ export function isConformanceError(error: unknown): error is ConformanceError {
   return error instanceof ConformanceError;
 }
 
-/** A policy (file or object) that cannot be resolved: `field` is its path, e.g. `outcomes.user-inactive`. */
+export interface PolicyProblem {
+  /** Path of the field, e.g. `outcomes.user-inactive`. */
+  field: string;
+  message: string;
+}
+
+/**
+ * A policy (file or object) that cannot be resolved, with every problem found, not only
+ * the first: `field` is the first problem's field, `problems` all of them.
+ */
 export class PolicyError extends ConformanceError {
   readonly code = 'ERR_POLICY';
+  readonly problems: readonly PolicyProblem[];
   constructor(
     readonly field: string,
     message: string,
+    more: readonly PolicyProblem[] = [],
   ) {
-    super(`policy.${field}: ${message}`);
+    const problems = [{ field, message }, ...more];
+    super(problems.map((p) => `policy.${p.field}: ${p.message}`).join('; '));
+    this.problems = problems;
     this.name = 'PolicyError';
+  }
+
+  /** One error for all the problems found; undefined when there are none. */
+  static of(problems: readonly PolicyProblem[]): PolicyError | undefined {
+    const [first, ...more] = problems;
+    return first && new PolicyError(first.field, first.message, more);
   }
 }
 

@@ -19,7 +19,8 @@ export async function loadPolicyFile(path: string | undefined): Promise<Policy> 
   try {
     return resolvePolicy(input);
   } catch (error) {
-    if (error instanceof PolicyError) throw new PolicyError(error.field, `${error.message.replace(/^policy\.[^:]*: /, '')} (in ${path})`);
+    // The file named once, after the last problem.
+    if (error instanceof PolicyError) throw PolicyError.of(error.problems.map((p, i, all) => (i === all.length - 1 ? { ...p, message: `${p.message} (in ${path})` } : p)))!;
     throw error;
   }
 }

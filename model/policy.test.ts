@@ -33,6 +33,19 @@ describe('policy', () => {
     expect(() => resolvePolicy(input as never)).toThrow(message);
   });
 
+  it('reports every problem at once, not only the first', () => {
+    const error = (() => {
+      try {
+        resolvePolicy({ issuerr: 'x', clockSkewSeconds: -1, placements: { header: true }, algorithms: ['none'] } as never);
+      } catch (e) {
+        return e as PolicyError;
+      }
+    })();
+    expect(error).toBeInstanceOf(PolicyError);
+    expect(error!.problems.map((p) => p.field).sort()).toEqual(['algorithms', 'clockSkewSeconds', 'issuerr', 'placements.header']);
+    expect(error!.message).toMatch(/policy\.issuerr: unknown field.*; policy\.placements\.header: unknown placement.*; policy\.algorithms: unsupported "none".*; policy\.clockSkewSeconds: a non-negative number/);
+  });
+
   it('declares each weaker contract once, and none for the default profile', () => {
     expect(declaredContracts(profilePolicy('default'))).toEqual([]);
     const weak = resolvePolicy({ kid: 'ignored', maxTokenBytes: null, users: 'stateless', requiredRole: null, typ: null, claimChecks: { iss: 'when-present' } });

@@ -17,7 +17,7 @@ import {
   type PolicyInput,
   type ProfileName,
 } from './policy-types.ts';
-import { PolicyError } from './errors.ts';
+import { PolicyError, type PolicyProblem } from './errors.ts';
 
 export * from './policy-types.ts';
 
@@ -70,92 +70,103 @@ export function profilePolicy(profile: ProfileName): Policy {
 
 export { PolicyError };
 
-/** Resolve a policy file's contents over its profile, rejecting anything unknown. */
+/** Resolve a policy file's contents over its profile, rejecting anything unknown; every problem is reported at once. */
 export function resolvePolicy(input: PolicyInput = {}): Policy {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new PolicyError('', 'expected a JSON object');
   }
-  const profile = input.profile ?? 'default';
+  const problems: PolicyProblem[] = [];
+  const bad = (field: string, message: string) => void problems.push({ field, message });
+  let profile = input.profile ?? 'default';
   if (!PROFILES.includes(profile)) {
-    throw new PolicyError('profile', `unknown profile "${profile}"; use one of ${PROFILES.join(', ')}`);
+    bad('profile', `unknown profile "${profile}"; use one of ${PROFILES.join(', ')}`);
+    profile = 'default';
   }
   const base = profilePolicy(profile);
   const known = new Set(Object.keys(base));
-  for (const key of Object.keys(input)) {
-    if (!known.has(key)) throw new PolicyError(key, `unknown field; known fields: ${[...known].join(', ')}`);
-  }
-  checkKeys('placements', input.placements, PLACEMENTS, 'unknown placement');
-  checkKeys('claimChecks', input.claimChecks, CHECKED_CLAIMS, 'not a checked claim');
+  const unknown = Object.keys(input).filter((key) => !known.has(key));
+  for (const key of unknown) bad(key, `unknown field; known fields: ${[...known].join(', ')}`);
+  checkKeys('placements', input.placements, PLACEMENTS, 'unknown placement', bad);
+  checkKeys('claimChecks', input.claimChecks, CHECKED_CLAIMS, 'not a checked claim', bad);
   for (const [reason, outcome] of Object.entries(input.outcomes ?? {})) {
-    if (!isHandshakeReason(reason)) {
-      throw new PolicyError(`outcomes.${reason}`, 'not an overridable reason (handshake reasons only)');
-    }
-    if (outcome !== 'reject-401' && outcome !== 'reject-403') {
-      throw new PolicyError(`outcomes.${reason}`, `must be "reject-401" or "reject-403", got ${JSON.stringify(outcome)}`);
-    }
+    if (!isHandshakeReason(reason)) bad(`outcomes.${reason}`, 'not an overridable reason (handshake reasons only)');
+    else if (outcome !== 'reject-401' && outcome !== 'reject-403') bad(`outcomes.${reason}`, `must be "reject-401" or "reject-403", got ${JSON.stringify(outcome)}`);
   }
+  const knownInput = Object.fromEntries(Object.entries(input).filter(([key]) => known.has(key))) as PolicyInput;
   const policy: Policy = {
     ...base,
-    ...input,
+    ...knownInput,
     profile,
-    placements: { ...base.placements, ...input.placements },
-    claimChecks: { ...base.claimChecks, ...input.claimChecks },
+    placements: { ...base.placements, ...(isObject(input.placements) ? input.placements : {}) },
+    claimChecks: { ...base.claimChecks, ...(isObject(input.claimChecks) ? input.claimChecks : {}) },
     outcomes: { ...base.outcomes, ...input.outcomes },
   };
-  validate(policy);
+  validate(policy, bad);
+  const error = PolicyError.of(problems);
+  if (error) throw error;
   return policy;
 }
 
-function checkKeys(field: string, value: object | undefined, allowed: readonly string[], what: string): void {
+type Bad = (field: string, message: string) => void;
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkKeys(field: string, value: object | undefined, allowed: readonly string[], what: string, bad: Bad): void {
   if (value === undefined) return;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new PolicyError(field, 'an object');
+  if (!isObject(value)) return bad(field, 'an object');
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new PolicyError(`${field}.${key}`, `${what}; use ${allowed.join(', ')}`);
+    if (!allowed.includes(key)) bad(`${field}.${key}`, `${what}; use ${allowed.join(', ')}`);
   }
 }
 
-function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): void {
-  if (!allowed.includes(value as T)) throw new PolicyError(field, `${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], bad: Bad): void {
+  if (!allowed.includes(value as T)) bad(field, `${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
 }
 
-function validate(p: Policy): void {
+function validate(p: Policy, bad: Bad): void {
   if (!Array.isArray(p.algorithms) || p.algorithms.length === 0) {
-    throw new PolicyError('algorithms', `at least one of ${ALGORITHMS.join(', ')}`);
+    bad('algorithms', `at least one of ${ALGORITHMS.join(', ')}`);
+  } else {
+    for (const alg of p.algorithms) {
+      if (!ALGORITHMS.includes(alg)) bad('algorithms', `unsupported "${alg}"; use ${ALGORITHMS.join(', ')}`);
+    }
+    if (p.algorithms.some(isSymmetric) && p.algorithms.some((a) => !isSymmetric(a))) {
+      bad('algorithms', 'mix of HMAC and asymmetric algorithms; a target verifies with one kind of key');
+    }
+    if (p.kid === 'jwks' && p.algorithms.every(isSymmetric)) bad('kid', '"jwks" needs asymmetric algorithms (a JWKS holds public keys)');
   }
-  for (const alg of p.algorithms) {
-    if (!ALGORITHMS.includes(alg)) throw new PolicyError('algorithms', `unsupported "${alg}"; use ${ALGORITHMS.join(', ')}`);
-  }
-  if (p.algorithms.some(isSymmetric) && p.algorithms.some((a) => !isSymmetric(a))) {
-    throw new PolicyError('algorithms', 'mix of HMAC and asymmetric algorithms; a target verifies with one kind of key');
-  }
-  oneOf('kid', p.kid, KID_MODES);
-  if (p.kid === 'jwks' && p.algorithms.every(isSymmetric)) throw new PolicyError('kid', '"jwks" needs asymmetric algorithms (a JWKS holds public keys)');
+  oneOf('kid', p.kid, KID_MODES, bad);
   for (const field of ['issuer', 'audience'] as const) {
-    if (typeof p[field] !== 'string' || p[field] === '') throw new PolicyError(field, 'a non-empty string');
+    if (typeof p[field] !== 'string' || p[field] === '') bad(field, 'a non-empty string');
   }
-  if (p.typ !== null && (typeof p.typ !== 'string' || p.typ === '')) throw new PolicyError('typ', 'a non-empty string or null');
-  for (const claim of CHECKED_CLAIMS) oneOf(`claimChecks.${claim}`, p.claimChecks[claim], CLAIM_CHECK_MODES);
-  if (!Array.isArray(p.requiredClaims)) throw new PolicyError('requiredClaims', `an array of ${REQUIRABLE_CLAIMS.join(', ')}`);
-  for (const claim of p.requiredClaims) {
-    if (!REQUIRABLE_CLAIMS.includes(claim)) {
-      throw new PolicyError('requiredClaims', `"${claim}" cannot be listed; use ${REQUIRABLE_CLAIMS.join(', ')} (iss, aud and typ have claimChecks)`);
+  if (p.typ !== null && (typeof p.typ !== 'string' || p.typ === '')) bad('typ', 'a non-empty string or null');
+  for (const claim of CHECKED_CLAIMS) oneOf(`claimChecks.${claim}`, p.claimChecks[claim], CLAIM_CHECK_MODES, bad);
+  if (!Array.isArray(p.requiredClaims)) {
+    bad('requiredClaims', `an array of ${REQUIRABLE_CLAIMS.join(', ')}`);
+  } else {
+    for (const claim of p.requiredClaims) {
+      if (!REQUIRABLE_CLAIMS.includes(claim)) {
+        bad('requiredClaims', `"${claim}" cannot be listed; use ${REQUIRABLE_CLAIMS.join(', ')} (iss, aud and typ have claimChecks)`);
+      }
     }
   }
-  oneOf('users', p.users, USER_MODES);
+  oneOf('users', p.users, USER_MODES, bad);
   if (p.users === 'stateless' && p.requiredRole !== null) {
-    throw new PolicyError('requiredRole', 'must be null when users is "stateless" (there is no user to hold a role)');
+    bad('requiredRole', 'must be null when users is "stateless" (there is no user to hold a role)');
   }
   for (const field of ['clockSkewSeconds', 'handshakeDeadlineMs', 'authWindowMs'] as const) {
     const v = p[field];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new PolicyError(field, 'a non-negative number');
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) bad(field, 'a non-negative number');
   }
   if (p.maxTokenBytes !== null && (typeof p.maxTokenBytes !== 'number' || !Number.isInteger(p.maxTokenBytes) || p.maxTokenBytes < 256)) {
-    throw new PolicyError('maxTokenBytes', 'a whole number of bytes (at least 256), or null for no limit');
+    bad('maxTokenBytes', 'a whole number of bytes (at least 256), or null for no limit');
   }
-  if (p.handshakeDeadlineMs === 0) throw new PolicyError('handshakeDeadlineMs', 'must be positive');
-  if (!Object.values(p.placements).some(Boolean)) throw new PolicyError('placements', 'enable at least one placement');
-  if (p.requiredRole !== null && typeof p.requiredRole !== 'string') throw new PolicyError('requiredRole', 'a string or null');
-  if (!Array.isArray(p.allowedOrigins)) throw new PolicyError('allowedOrigins', 'an array of origins');
+  if (p.handshakeDeadlineMs === 0) bad('handshakeDeadlineMs', 'must be positive');
+  if (!Object.values(p.placements).some(Boolean)) bad('placements', 'enable at least one placement');
+  if (p.requiredRole !== null && typeof p.requiredRole !== 'string') bad('requiredRole', 'a string or null');
+  if (!Array.isArray(p.allowedOrigins)) bad('allowedOrigins', 'an array of origins');
 }
 
 /**
