@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENV_FLAGS, flagsFromEnv } from './env.ts';
+import { RUN_OPTIONS } from './run.ts';
 
 const BIN = join(import.meta.dirname, 'bin.mjs');
 
@@ -38,6 +39,10 @@ describe('settings from the environment', () => {
     expect(await seedOf([])).toBe('4');
     expect(await seedOf([], { WSAC_SEED: '5' })).toBe('5');
     expect(await seedOf(['--seed', '6'], { WSAC_SEED: '5' })).toBe('6');
+  });
+
+  it('every variable stands for a flag run has', () => {
+    for (const [name, flag] of Object.entries(ENV_FLAGS)) expect(Object.keys(RUN_OPTIONS), name).toContain(flag);
   });
 
   it('docs/ci.md lists every variable', async () => {

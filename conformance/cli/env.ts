@@ -12,6 +12,9 @@ export const ENV_FLAGS = {
   WSAC_CONCURRENCY: 'concurrency',
   WSAC_DEADLINE_MS: 'deadline-ms',
   WSAC_OBSERVE_MS: 'observe-ms',
+  WSAC_CONFIRM: 'confirm',
+  WSAC_CLIENT: 'client',
+  WSAC_LOGS: 'logs',
   WSAC_REPORT: 'report',
   WSAC_COUNTEREXAMPLES: 'counterexamples',
   WSAC_STRICT: 'strict',
@@ -20,7 +23,7 @@ export const ENV_FLAGS = {
   WSAC_BASELINE: 'baseline',
 } as const;
 
-const INTEGERS: Record<string, number> = { seed: 0, runs: 0, concurrency: 1, 'deadline-ms': 1, 'observe-ms': 0 };
+const INTEGERS: Record<string, number> = { seed: 0, runs: 0, concurrency: 1, 'deadline-ms': 1, 'observe-ms': 0, confirm: 0 };
 const BOOLEANS = new Set(['strict']);
 
 export type EnvFlags = Partial<Record<(typeof ENV_FLAGS)[keyof typeof ENV_FLAGS], string | boolean>>;

@@ -116,5 +116,6 @@ function mergedSummary(first: CompletedDocument, shards: CompletedDocument[], ca
     notCoveredFacts: [...facts.values()],
     wallMs,
     casesPerSecond: Math.round((judged.length / (wallMs / 1000)) * 10) / 10,
+    ...(first.summary.client ? { client: first.summary.client } : {}),
   };
 }

@@ -41,7 +41,7 @@ export function outcomeMatrices(all: CaseEntry[]): string {
   const judged = cases.filter((c) => c.status === 'judged');
   const predicted = sorted(judged.map((c) => c.expected.outcome));
   const observed = sorted(judged.map((c) => c.observed ?? 'none'));
-  const byOutcome = table('Predicted outcome (rows) against observed outcome (columns), judged cases', 'predicted \\ observed', predicted, observed, (c) => [c.expected.outcome, c.observed ?? 'none'], judged);
+  const byOutcome = table('Predicted outcome (rows) against observed outcome (columns): judged cases, twins aside', 'predicted \\ observed', predicted, observed, (c) => [c.expected.outcome, c.observed ?? 'none'], judged);
   const reasons = sorted(cases.map((c) => c.expected.reason));
   const placements = sorted(cases.map((c) => c.facts.placement));
   const byReason = table("The model's reason (rows) by credential placement (columns): every case, twins aside", 'reason \\ placement', reasons, placements, (c) => [c.expected.reason, c.facts.placement], cases);
