@@ -51,6 +51,8 @@ export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv;
 
 export interface GateRun extends CliRun {
   divergences: number;
+  /** One line per divergence: key, expected, observed, confirmation. */
+  divergenceLines: string[];
   notReproduced: number | null;
   hangs: number;
 }
@@ -61,13 +63,17 @@ export async function runGate(seed: number, extra: string[] = [], options: Param
   try {
     const run = await runCli(['run', '--quiet', '--seed', String(seed), '--report', reportDir, ...extra], options);
     const report = JSON.parse(await readFile(join(reportDir, 'report.json'), 'utf8').catch(() => 'null')) as {
-      divergences?: unknown[];
+      divergences?: Array<{ key: string; expected: string; observed: string; confirmation?: { status: string; reproduced: number; attempts: number } }>;
       notReproduced?: unknown[];
       summary?: { observed?: Record<string, number> };
     } | null;
     return {
       ...run,
       divergences: report?.divergences?.length ?? 0,
+      divergenceLines: (report?.divergences ?? []).map((d) => {
+        const c = d.confirmation;
+        return `${d.key}: expected ${d.expected}, observed ${d.observed}${c ? ` (${c.status} ${c.reproduced}/${c.attempts})` : ''}`;
+      }),
       notReproduced: report?.notReproduced?.length ?? null,
       hangs: report?.summary?.observed?.hang ?? 0,
     };

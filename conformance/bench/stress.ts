@@ -80,8 +80,10 @@ async function underLoad<T>(maxMs: number, body: () => Promise<T>): Promise<T> {
 
 function gateLine(label: string, seed: number, r: GateRun): string {
   const notRep = r.notReproduced === null ? '' : `, ${r.notReproduced} not reproduced`;
-  const err = r.exitCode === 2 ? ` (${r.stderr.trim().split('\n').pop()})` : '';
-  return `${label} seed ${seed}: exit ${r.exitCode}, ${r.divergences} divergences${notRep}, ${r.hangs} hangs observed, ${secs(r.wallMs)}, load ${loadAverage()}${err}`;
+  const stderr = r.stderr.trim().split('\n');
+  const err = r.exitCode === 2 ? ` (${stderr.find((l) => /error/i.test(l)) ?? stderr[0]})` : '';
+  const shown = r.divergenceLines.slice(0, 5).map((l) => `\n    ${l}`).join('');
+  return `${label} seed ${seed}: exit ${r.exitCode}, ${r.divergences} divergences${notRep}, ${r.hangs} hangs observed, ${secs(r.wallMs)}, load ${loadAverage()}${err}${shown}`;
 }
 
 function gateTotals(label: string, runs: GateRun[]): string {
