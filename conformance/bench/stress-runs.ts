@@ -33,12 +33,18 @@ export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv;
     env.WSAC_STRESS_RSS_FILE = rssFile;
   }
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 15 * 60_000 });
+  const timeoutMs = options.timeoutMs ?? 60 * 60_000;
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exitCode = await new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
+  const exitCode = await new Promise<number>((resolve) =>
+    child.once('close', (code, signal) => {
+      if (signal) stderr += `\nerror: ended by ${signal}${signal === 'SIGTERM' ? ` (the stress script's time limit, ${timeoutMs / 60_000} min)` : ''}`;
+      resolve(code ?? -1);
+    }),
+  );
   const wallMs = performance.now() - started;
   let peakRssMiB: number | null = null;
   if (options.measureRss) {

@@ -143,7 +143,7 @@ const run: Record<Part, () => Promise<void>> = {
   },
   async mutants() {
     const m = await underLoad(LOAD_MAX_MS, mutants);
-    if (!m.json) return say(`mutants under load: no JSON (exit ${m.exitCode}): ${m.stderr.trim().split('\n').pop()}`);
+    if (!m.json) return say(`mutants under load: no JSON (exit ${m.exitCode}): ${m.stderr.trim().split('\n').pop()}; ${secs(m.wallMs)}`);
     const errors = m.json.mutants.filter((x) => x.error).map((x) => x.id);
     const other = m.json.mutants.filter((x) => !x.killed && x.diverged).map((x) => x.id);
     const firstConfirmed = m.json.mutants.filter((x) => x.firstConfirmedMs != null).length;
