@@ -5,12 +5,13 @@
 // README: hooks before the upgrade "can be used for authentication"). Users come from
 // a fixed list.
 //
-// `fixed: true` mends the library defects the README lists (and nothing else):
-// fast-jwt errors @fastify/jwt leaves unmapped answer 401 instead of 500, and iss/aud
-// are required claims instead of checked only when present.
+// `fixed: true` mends the library defects the README lists: fast-jwt errors
+// @fastify/jwt leaves unmapped answer 401 instead of 500, and iss/aud are required
+// claims instead of checked only when present; and it closes the socket at exp + skew.
 import websocket from '@fastify/websocket';
 import fastifyJwt from '@fastify/jwt';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { closeAtExpiry } from '../close-at-expiry.ts';
 import type { RunningServer } from '../ws-jsonwebtoken/server.ts';
 
 export const ISSUER = 'https://auth.chat.example';
@@ -58,7 +59,8 @@ export async function startServer(options: { port: number; secret: string; fixed
   }
 
   app.get('/healthz', async () => 'ok');
-  app.get('/ws', { websocket: true, onRequest: [authenticate] }, (socket) => {
+  app.get('/ws', { websocket: true, onRequest: [authenticate] }, (socket, request) => {
+    if (options.fixed) closeAtExpiry(socket, (request.user as { exp?: unknown }).exp, 5);
     socket.on('message', (data) => socket.send(data));
   });
   await app.listen({ port: options.port, host: '127.0.0.1' });

@@ -1,11 +1,13 @@
 // ws 8 + jsonwebtoken 9, the token checked in `verifyClient` before the upgrade (ws's
 // documented hook for refusing a handshake with an HTTP status), hardened as the
 // jsonwebtoken README advises: the algorithm pinned, issuer and audience required.
-// Users come from a fixed list. Run it alone:
+// Users come from a fixed list. `fixed: true` only adds the close at exp + skew (the
+// library showed no defect to mend). Run it alone:
 //   WSAC_SECRET=... node --import tsx server.ts        (PORT, default 8080)
 import { createServer, type IncomingMessage } from 'node:http';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { WebSocketServer } from 'ws';
+import { closeAtExpiry } from '../close-at-expiry.ts';
 
 export const ISSUER = 'https://auth.chat.example';
 export const AUDIENCE = 'chat-api';
@@ -42,11 +44,16 @@ export async function startServer(options: { port: number; secret: string; fixed
         }
         const user = USERS.get(claims.sub);
         if (!user || !user.active || !user.roles.includes('chat')) return done(false, 403, 'Forbidden');
+        // ws hands the request to 'connection': the usual place for what verifyClient learnt.
+        (info.req as IncomingMessage & { claims?: JwtPayload }).claims = claims;
         done(true);
       });
     },
   });
-  wss.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
+  wss.on('connection', (socket, req: IncomingMessage & { claims?: JwtPayload }) => {
+    if (options.fixed) closeAtExpiry(socket, req.claims?.exp, CLOCK_TOLERANCE_SECONDS);
+    socket.on('message', (data) => socket.send(data));
+  });
   await new Promise<void>((resolve) => http.listen(options.port, '127.0.0.1', resolve));
   const { port } = http.address() as { port: number };
   return {
