@@ -10,3 +10,8 @@ export { PolicyError, policyDigest, profilePolicy, resolvePolicy } from './polic
 export type { Policy, PolicyInput } from './policy.ts';
 export { OUTCOMES, REASONS } from './reasons.ts';
 export type { Outcome, Reason } from './reasons.ts';
+// The spec's vocabulary: stage ids, the fact each stage decides on, the field failures.
+export { GROUPS, STAGE_IDS, STAGE_FACT, decidingStage, isStageId, visits } from './stages.ts';
+export type { GroupId, StageId } from './stages.ts';
+export { FIELD_FAILURE_IDS, isFieldFailureId } from './field-failures.ts';
+export type { FieldFailureId } from './field-failures.ts';

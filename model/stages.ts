@@ -16,6 +16,71 @@ export const GROUPS = {
 } as const;
 export type GroupId = keyof typeof GROUPS;
 
+/** The states of the lifecycle that are checks (every other state is a reason: a terminal). */
+export const STAGE_IDS = [
+  'origin',
+  'credential',
+  'structure',
+  'algorithm',
+  'key',
+  'signature',
+  'awaiting-auth-message',
+  'exp',
+  'nbf',
+  'iat',
+  'iss',
+  'aud',
+  'typ',
+  'jti',
+  'sub',
+  'lookup',
+  'user',
+  'role',
+  'authenticated',
+] as const;
+export type StageId = (typeof STAGE_IDS)[number];
+
+export function isStageId(value: string): value is StageId {
+  return (STAGE_IDS as readonly string[]).includes(value);
+}
+
+/**
+ * The one fact of a case a stage decides on; null where it reads several (the credential:
+ * placement and scheme), timing (the lookup) or the session's events.
+ */
+export const STAGE_FACT: Record<StageId, FactName | null> = {
+  origin: 'origin',
+  credential: null,
+  structure: 'structure',
+  algorithm: 'alg',
+  key: 'key',
+  signature: 'signature',
+  'awaiting-auth-message': null,
+  exp: 'exp',
+  nbf: 'nbf',
+  iat: 'iat',
+  iss: 'iss',
+  aud: 'aud',
+  typ: 'typ',
+  jti: 'jti',
+  sub: 'sub',
+  lookup: null,
+  user: 'user',
+  role: 'user',
+  authenticated: null,
+};
+
+/** Whether a predicted trace passes through a stage. */
+export function visits(trace: readonly string[], stage: StageId): boolean {
+  return trace.includes(stage);
+}
+
+/** The stage whose branch ended a predicted trace: the last state before its terminal. */
+export function decidingStage(trace: readonly string[]): StageId | undefined {
+  const stage = trace.at(-2);
+  return stage !== undefined && isStageId(stage) ? stage : undefined;
+}
+
 /** A condition on the facts carried by the stage's event. */
 export type Condition = Partial<Record<FactName, readonly string[]>>;
 
@@ -29,7 +94,7 @@ export interface Branch {
 }
 
 export interface Stage {
-  id: string;
+  id: StageId;
   group: GroupId;
   title: string;
   event: EventType;
@@ -214,7 +279,7 @@ function claimStages(policy: Policy): Stage[] {
   }));
 }
 
-function claim(id: string, branches: Branch[], pass: string): Unlinked {
+function claim(id: StageId, branches: Branch[], pass: string): Unlinked {
   const event = `CLAIM_${id.toUpperCase()}` as EventType;
   return { id, group: 'claims', title: id, event, afterAccept: 'credential', branches, pass };
 }

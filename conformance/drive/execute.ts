@@ -7,6 +7,7 @@ import type { KeyRing } from '../cases/forge/token.ts';
 import type { Target, UserRequest } from '../targets/target.ts';
 import { drive, type SessionPlan } from './client.ts';
 import type { Evidence } from './evidence.ts';
+import { visits } from '../../model/stages.ts';
 
 export interface DriveSettings {
   /** Client deadline for an HTTP answer. */
@@ -81,7 +82,7 @@ function watchFor(kase: Case, request: ForgedRequest, authWindowMs: number, skew
  */
 function awaitsAuthMessage(kase: Case): boolean {
   const { reason, trace } = kase.prediction;
-  return kase.facts.placement === 'first-message' || trace.includes('awaiting-auth-message') || reason === 'credential-missing' || reason === 'auth-message-missing';
+  return kase.facts.placement === 'first-message' || visits(trace, 'awaiting-auth-message') || reason === 'credential-missing' || reason === 'auth-message-missing';
 }
 
 /** A rough cost of a case in ms, so the pool starts the slow ones first. */

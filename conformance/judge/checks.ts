@@ -3,7 +3,7 @@
 // The names are the ones used in reports and counterexamples.
 import type { Finding, JudgeInput } from './context.ts';
 import { observedOutcome } from '../drive/evidence.ts';
-import { NO_TOKEN_REASONS, isHandshakeReason } from '../../model/reasons.ts';
+import { placementEnabled } from '../../model/facts.ts';
 
 export interface Check {
   id: string;
@@ -96,9 +96,9 @@ export const CHECKS: readonly Check[] = [
       if (header === undefined) return [finding('www-authenticate', 'handshake', strictVerdict, '401 without WWW-Authenticate')];
       if (!/^\s*bearer\b/i.test(header)) return [finding('www-authenticate', 'handshake', strictVerdict, `WWW-Authenticate is not a Bearer challenge: ${header}`)];
       const hasError = /error\s*=\s*"?invalid_token"?/i.test(header);
-      const noToken = isHandshakeReason(i.prediction.reason) && NO_TOKEN_REASONS.includes(i.prediction.reason);
-      if (noToken && hasError) return [finding('www-authenticate', 'handshake', 'NON-STRICT', 'error="invalid_token" although no token was presented')];
-      if (!noToken && i.tokenPresented && !hasError) return [finding('www-authenticate', 'handshake', 'NON-STRICT', 'no error="invalid_token" although a token was presented')];
+      const presented = bearerTokenPresented(i);
+      if (!presented && hasError) return [finding('www-authenticate', 'handshake', 'NON-STRICT', 'error="invalid_token" although no token was presented')];
+      if (presented && !hasError) return [finding('www-authenticate', 'handshake', 'NON-STRICT', 'no error="invalid_token" although a token was presented')];
       return [];
     },
   },
@@ -152,4 +152,17 @@ function describeBody(body: string): string {
     /* not JSON */
   }
   return body ? `body ${body.slice(0, 60)}` : 'empty body';
+}
+
+/**
+ * RFC 6750 3.1, read from the request rather than from any backend's table: a request
+ * presents a bearer token when a non-empty credential sits in a placement the target
+ * reads, under the Bearer scheme (any letter case). Then a 401 says error="invalid_token";
+ * a request without one ("lacks any authentication information", or uses another scheme)
+ * gets a challenge without an error code.
+ */
+export function bearerTokenPresented(i: JudgeInput): boolean {
+  const { placement, scheme } = i.facts;
+  if (!i.tokenPresented || placement === 'none' || !placementEnabled(i.policy, placement)) return false;
+  return !(placement === 'authorization-header' && scheme === 'other');
 }

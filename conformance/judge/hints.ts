@@ -4,7 +4,9 @@ import { predict } from '../../model/oracle.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { Reason } from '../../model/reasons.ts';
 import { REASON_DESCRIPTIONS } from '../../model/reasons.ts';
-import { CANONICAL_FACTS, type FactName, type Facts } from '../../model/facts.ts';
+import { CANONICAL_FACTS, type Facts } from '../../model/facts.ts';
+import type { FieldFailureId } from '../../model/field-failures.ts';
+import { decidingStage, STAGE_FACT } from '../../model/stages.ts';
 import { observedOutcome } from '../drive/evidence.ts';
 import { isBypassHeader } from '../cases/noise.ts';
 import type { Finding, JudgeInput } from './context.ts';
@@ -21,33 +23,17 @@ export interface HintInput extends JudgeInput {
   keyFingerprint: string;
 }
 
+/** Hints that name no single field failure. */
+type GenericHintId = 'skipped-check' | 'no-revocation';
+
 interface Rule {
-  id: string;
+  id: FieldFailureId | GenericHintId;
   /** The hint's text, or text and a more specific id. */
   match(i: HintInput, ctx: { observed: string; defect: Reason; accepted: boolean }): string | Hint | null;
 }
 
-/** The fact each stage of the model reads (model/stages.ts ids). */
-const STAGE_FACT: Partial<Record<string, FactName>> = {
-  origin: 'origin',
-  structure: 'structure',
-  algorithm: 'alg',
-  key: 'key',
-  signature: 'signature',
-  exp: 'exp',
-  nbf: 'nbf',
-  iat: 'iat',
-  iss: 'iss',
-  aud: 'aud',
-  typ: 'typ',
-  jti: 'jti',
-  sub: 'sub',
-  user: 'user',
-  role: 'user',
-};
-
 /** Field failures that consist of skipping one check. */
-const SKIPPED_CHECK_ID: Partial<Record<Reason, string>> = {
+const SKIPPED_CHECK_ID: Partial<Record<Reason, FieldFailureId>> = {
   'alg-none': 'alg-none',
   'exp-expired': 'no-exp',
   'exp-missing': 'no-exp',
@@ -68,8 +54,8 @@ const SKIPPED_CHECK_ID: Partial<Record<Reason, string>> = {
  */
 function skippedCheck(i: HintInput, observed: string): Hint | null {
   if (i.facts.placement === 'first-message') return null;
-  const stage = i.prediction.trace.at(-2);
-  const fact = stage === undefined ? undefined : STAGE_FACT[stage];
+  const stage = decidingStage(i.prediction.trace);
+  const fact = stage === undefined ? null : STAGE_FACT[stage];
   if (!fact || i.facts[fact] === CANONICAL_FACTS[fact]) return null;
   const without = predict(i.policy, { ...i.facts, [fact]: CANONICAL_FACTS[fact] } as Facts);
   if (without.outcome !== observed || without.outcome === i.prediction.outcome) return null;

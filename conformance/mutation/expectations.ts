@@ -1,5 +1,6 @@
 // What the suite must report for each field failure (docs/field-failures.md): the verdict
 // class of the divergence and the hint that names the failure.
+import type { FieldFailureId } from '../../model/field-failures.ts';
 import type { MutantId } from '../../src/index.ts';
 import type { Verdict } from '../judge/verdict.ts';
 import type { LogRule } from '../logs/check.ts';
@@ -7,7 +8,7 @@ import type { LogRule } from '../logs/check.ts';
 export interface MutantExpectation {
   verdict: Verdict;
   /** Id of the root-cause hint (judge/hints.ts) that names this failure. */
-  hint: string;
+  hint: FieldFailureId;
   /**
    * What `check-logs` must find in the mutant's own decision log of a run (none when its
    * log is consistent with the wrong thing it does, e.g. a skipped check it never logs).

@@ -1,5 +1,6 @@
 // The registry of mutants, under the ids of docs/field-failures.md. A mutant is chosen at
 // start-up (`startReferenceBackend({ mutant })`, `serve --mutant ID`), never by a request.
+import { FIELD_FAILURE_IDS, type FieldFailureId } from '../../model/field-failures.ts';
 import { REFERENCE, type Assembly } from '../assembly.ts';
 import { acceptThen1008 } from './accept-then-1008.ts';
 import { algNone } from './alg-none.ts';
@@ -19,25 +20,9 @@ import { secretMismatch } from './secret-mismatch.ts';
 import { sig403 } from './sig-403.ts';
 import { slowAuthFailOpen } from './slow-auth-fail-open.ts';
 
-export const MUTANT_IDS = [
-  'secret-mismatch',
-  'sig-403',
-  'missing-user-accept',
-  'accept-then-1008',
-  'header-bypass',
-  'slow-auth-fail-open',
-  'no-deadline',
-  'fake-token-403',
-  'alg-none',
-  'no-exp',
-  'no-iss-aud',
-  'inactive-accept',
-  'no-session-expiry',
-  'no-origin-check',
-  'log-says-expired',
-  'log-blames-user',
-] as const;
-export type MutantId = (typeof MUTANT_IDS)[number];
+/** Every field failure is a mutant, under its id. */
+export const MUTANT_IDS = FIELD_FAILURE_IDS;
+export type MutantId = FieldFailureId;
 
 const MUTANTS: Record<MutantId, Mutant> = {
   'secret-mismatch': secretMismatch,
