@@ -9,6 +9,7 @@ import { ConfigError } from '../../model/errors.ts';
 import { generateKeys } from '../keys.ts';
 import { closeEmbeddedHost, startEmbeddedHost } from './embedded-host.ts';
 import type { Target, UserKind, UserRequest } from './target.ts';
+import { MIN_SKEW_FOR_WITHIN_SKEW } from '../cases/forge/claims.ts';
 
 export { startEmbeddedHost, closeEmbeddedHost } from './embedded-host.ts';
 
@@ -27,13 +28,17 @@ export const closeSharedDirectory = closeEmbeddedHost;
 
 let instances = 0;
 
-/** Timing fields an in-process backend can afford to shorten; skew stays >= 4 s for the exp margins. */
+/**
+ * Timing fields an in-process backend can afford to shorten. The skew becomes the
+ * smallest that keeps the exp margins (MIN_SKEW_FOR_WITHIN_SKEW, 4 s): shorter would
+ * leave "exp within skew" uncovered, longer only slows the expiry cases.
+ */
 export function quickTiming(policy: Policy): Policy {
   return {
     ...policy,
     handshakeDeadlineMs: Math.min(policy.handshakeDeadlineMs, 500),
     authWindowMs: Math.min(policy.authWindowMs, 500),
-    clockSkewSeconds: Math.min(Math.max(policy.clockSkewSeconds, 4), 4),
+    clockSkewSeconds: MIN_SKEW_FOR_WITHIN_SKEW,
   };
 }
 
