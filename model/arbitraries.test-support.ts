@@ -1,5 +1,6 @@
 // fast-check arbitraries over the model's vocabulary, for the model's own tests.
 import fc from 'fast-check';
+import type { Outcome } from './reasons.ts';
 import { FACT_NAMES, factDomains, type Facts, type Noise } from './facts.ts';
 import { ALGORITHMS, CLAIM_CHECK_MODES, KID_MODES, PLACEMENTS, REQUIRABLE_CLAIMS, isSymmetric, resolvePolicy, type Policy } from './policy.ts';
 
@@ -38,14 +39,21 @@ export const policyArb: fc.Arbitrary<Policy> = fc
     maxTokenBytes: fc.constantFrom<number | null>(8192, null),
     allowedOrigins: fc.constantFrom<string[]>(['https://app.example'], []),
     userUnknownAs: fc.constantFrom('reject-401' as const, 'reject-403' as const),
+    // Declared outcomes beyond 401/403: another status, accept-then-close, a 5xx for a stall, another close code.
+    declared: fc.record({
+      'token-oversize': fc.constantFrom<Outcome>('reject-401', 'reject-413', 'reject-431'),
+      'alg-none': fc.constantFrom<Outcome>('reject-401', 'close-4401'),
+      'dependency-timeout': fc.constantFrom<Outcome>('timeout', 'reject-503'),
+      'auth-message-invalid': fc.constantFrom<Outcome>('close-1008', 'close-4403'),
+    }),
   })
   .filter((p) => Object.values(p.placements).some(Boolean))
-  .map(({ userUnknownAs, ...rest }) =>
+  .map(({ userUnknownAs, declared, ...rest }) =>
     resolvePolicy({
       ...rest,
       // A JWKS holds public keys; a stateless target has no user to hold a role.
       kid: rest.kid === 'jwks' && rest.algorithms.every(isSymmetric) ? 'required-matched' : rest.kid,
       requiredRole: rest.users === 'stateless' ? null : rest.requiredRole,
-      outcomes: { 'user-unknown': userUnknownAs },
+      outcomes: { 'user-unknown': userUnknownAs, ...declared },
     }),
   );

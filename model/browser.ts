@@ -4,7 +4,7 @@
 // an `error` event then a `close` with code 1006, `wasClean` false and no reason. Only
 // a close after the upgrade carries its code and reason to the page.
 import type { Placement, Policy } from './policy.ts';
-import { OUTCOMES, REASONS, type Outcome, type Reason } from './reasons.ts';
+import { OUTCOMES, REASONS, closeCode, type Outcome, type Reason } from './reasons.ts';
 import { outcomeOf } from './machine.ts';
 
 export type BrowserEvent = 'open' | 'error' | 'close';
@@ -45,8 +45,12 @@ export function browserView(outcome: Outcome, close?: ServerClose | null, reason
     case 'reject-403':
     case 'timeout':
       return REFUSED;
-    case 'close-1008':
-      return { events: ['open', 'close'], code: close?.code ?? 1008, wasClean: true, reason: close?.reason ?? reason ?? '' };
+    default: {
+      // Any declared refusal looks like a 401 to a page; any declared close carries its code.
+      const code = closeCode(outcome);
+      if (code === null) return REFUSED;
+      return { events: ['open', 'close'], code: close?.code ?? code, wasClean: true, reason: close?.reason ?? reason ?? '' };
+    }
   }
 }
 
@@ -89,7 +93,8 @@ export function browserCollapses(policy: Policy): Collapse[] {
     reachable.set(o, (reachable.get(o) ?? 0) + 1);
   }
   const groups = new Map<string, Outcome[]>();
-  for (const outcome of OUTCOMES.filter((o) => reachable.has(o))) {
+  const declared = [...reachable.keys()].filter((o) => !(OUTCOMES as readonly string[]).includes(o)).sort();
+  for (const outcome of [...OUTCOMES.filter((o) => reachable.has(o)), ...declared]) {
     const key = describeBrowserView(browserView(outcome), false);
     groups.set(key, [...(groups.get(key) ?? []), outcome]);
   }

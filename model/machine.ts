@@ -5,7 +5,7 @@ import { and, assign, setup } from 'xstate';
 import { factsOf, type FactMap, type ModelEvent } from './events.ts';
 import { placementEnabled } from './facts.ts';
 import { policyDigest, type Policy } from './policy.ts';
-import { FIXED_REASONS, isHandshakeReason, isReason, type Outcome, type Reason } from './reasons.ts';
+import { isReason, type Outcome, type Reason } from './reasons.ts';
 import { GROUPS, hasHandshakeCredential, stagesFor, type Branch, type Condition, type GroupId, type Stage } from './stages.ts';
 
 export interface ModelContext {
@@ -21,7 +21,7 @@ export interface TerminalMeta {
 }
 
 export function outcomeOf(policy: Policy, reason: Reason): Outcome {
-  return isHandshakeReason(reason) ? policy.outcomes[reason] : FIXED_REASONS[reason];
+  return reason === 'client-closed' ? 'accept' : policy.outcomes[reason];
 }
 
 /** Where a credential failing after the upgrade goes: the socket is closed with 1008. */

@@ -53,6 +53,16 @@ describe('oracle', () => {
     expect(predict(policy, { ...CANONICAL_FACTS, ...defects })).toMatchObject({ outcome, reason });
   });
 
+  it('follows declared outcomes beyond 401/403: any status, accept-then-close, a 5xx for a stall', () => {
+    const declared = resolvePolicy({
+      outcomes: { 'token-oversize': 'reject-431', 'alg-none': 'close-4401', 'dependency-timeout': 'reject-503', 'session-token-expired': 'close-4001' },
+    });
+    expect(predict(declared, { ...CANONICAL_FACTS, structure: 'oversize' })).toMatchObject({ outcome: 'reject-431', reason: 'token-oversize' });
+    expect(predict(declared, { ...CANONICAL_FACTS, alg: 'none' })).toMatchObject({ outcome: 'close-4401', reason: 'alg-none' });
+    expect(predict(declared, { ...CANONICAL_FACTS, latency: 'stalled' })).toMatchObject({ outcome: 'reject-503' });
+    expect(predict(declared, { ...CANONICAL_FACTS, session: 'token-expires' })).toMatchObject({ outcome: 'close-4001' });
+  });
+
   it('follows the profile and the target overrides', () => {
     const missingUser = { ...CANONICAL_FACTS, user: 'missing' as const };
     expect(predict(profilePolicy('rfc-strict'), missingUser).outcome).toBe('reject-401');

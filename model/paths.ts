@@ -203,5 +203,7 @@ export function generatePaths(policy: Policy): PathSet {
 
 const OUTCOME_ORDER: readonly Outcome[] = ['accept', 'reject-401', 'reject-403', 'close-1008', 'timeout'];
 function outcomeRank(outcome: Outcome): number {
-  return OUTCOME_ORDER.indexOf(outcome);
+  const rank = OUTCOME_ORDER.indexOf(outcome);
+  // A declared status or close code sorts after the profile outcomes.
+  return rank < 0 ? OUTCOME_ORDER.length : rank;
 }

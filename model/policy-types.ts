@@ -1,6 +1,6 @@
 // The vocabulary of a policy: placements, algorithms, and the switches with which a
 // policy says what a real backend checks (docs/policy.md describes each field).
-import type { HandshakeReason } from './reasons.ts';
+import type { Outcome, Reason } from './reasons.ts';
 
 export const PLACEMENTS = ['authorization-header', 'subprotocol', 'query', 'cookie', 'first-message'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
@@ -8,7 +8,8 @@ export type Placement = (typeof PLACEMENTS)[number];
 export const PROFILES = ['default', 'rfc-strict'] as const;
 export type ProfileName = (typeof PROFILES)[number];
 
-export type HandshakeRejection = 'reject-401' | 'reject-403';
+/** Reasons whose outcome a policy sets: every reason but `client-closed` (always accept). */
+export type OverridableReason = Exclude<Reason, 'client-closed'>;
 
 /** Every JOSE signing algorithm of RFC 7518 and RFC 8037 that jose signs with. */
 export const ALGORITHMS = [
@@ -71,15 +72,15 @@ export interface Policy {
   authWindowMs: number;
   /** Largest token the target accepts; a larger one is `token-oversize`. null: no limit of its own. */
   maxTokenBytes: number | null;
-  /** Reason -> outcome for the handshake; the profile's map with the target's overrides. */
-  outcomes: Record<HandshakeReason, HandshakeRejection>;
+  /** Reason -> outcome: the profile's map with the target's overrides (docs/policy.md "outcomes"). */
+  outcomes: Record<OverridableReason, Outcome>;
 }
 
 /** What a policy file may contain: any field, outcomes as single overrides. */
 export type PolicyInput = Partial<Omit<Policy, 'outcomes' | 'placements' | 'claimChecks'>> & {
   placements?: Partial<Record<Placement, boolean>>;
   claimChecks?: Partial<Record<CheckedClaim, ClaimCheckMode>>;
-  outcomes?: Partial<Record<HandshakeReason, HandshakeRejection>>;
+  outcomes?: Partial<Record<OverridableReason, Outcome>>;
 };
 
 export function isSymmetric(alg: Algorithm): boolean {

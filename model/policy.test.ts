@@ -14,7 +14,11 @@ describe('policy', () => {
   it.each([
     [{ issuerr: 'x' }, /policy\.issuerr: unknown field/],
     [{ profile: 'lenient' }, /policy\.profile: unknown profile "lenient"/],
-    [{ outcomes: { 'alg-none': 'accept' } }, /policy\.outcomes\.alg-none: must be "reject-401" or "reject-403"/],
+    [{ outcomes: { 'alg-none': 'accept' } }, /policy\.outcomes\.alg-none: "accept" is not allowed here; use "reject-<4xx\|5xx>"/],
+    [{ outcomes: { 'alg-none': 'reject-200' } }, /policy\.outcomes\.alg-none: "reject-200" is not allowed here/],
+    [{ outcomes: { 'alg-none': 'close-1006' } }, /policy\.outcomes\.alg-none: "close-1006" is not allowed here/],
+    [{ outcomes: { 'dependency-timeout': 'reject-401' } }, /policy\.outcomes\.dependency-timeout: "reject-401" is not allowed here; use "timeout", "reject-<5xx>"/],
+    [{ outcomes: { 'session-token-expired': 'reject-401' } }, /policy\.outcomes\.session-token-expired: "reject-401" is not allowed here; use "close-<code>"/],
     [{ outcomes: { 'client-closed': 'reject-401' } }, /policy\.outcomes\.client-closed: not an overridable reason/],
     [{ placements: { header: true } }, /policy\.placements\.header: unknown placement/],
     [{ algorithms: ['HS256', 'RS256'] }, /policy\.algorithms: mix of HMAC and asymmetric/],

@@ -1,7 +1,7 @@
 // The policy: what a target promises about its handshake authentication. The model,
 // the reference backend and the engine all read this one shape (docs/policy.md).
 import { createHash } from 'node:crypto';
-import { HANDSHAKE_REASONS, isHandshakeReason, type HandshakeReason } from './reasons.ts';
+import { FIXED_REASONS, HANDSHAKE_REASONS, REASONS, closeCode, isHandshakeReason, rejectStatus, type Outcome, type Reason } from './reasons.ts';
 import {
   ALGORITHMS,
   CHECKED_CLAIMS,
@@ -12,7 +12,7 @@ import {
   REQUIRABLE_CLAIMS,
   USER_MODES,
   isSymmetric,
-  type HandshakeRejection,
+  type OverridableReason,
   type Policy,
   type PolicyInput,
   type ProfileName,
@@ -21,7 +21,7 @@ import { PolicyError, type PolicyProblem } from './errors.ts';
 
 export * from './policy-types.ts';
 
-const FORBIDDEN_BY_DEFAULT: readonly HandshakeReason[] = [
+const FORBIDDEN_BY_DEFAULT: readonly Reason[] = [
   'origin-foreign',
   'origin-null',
   'user-unknown',
@@ -29,10 +29,13 @@ const FORBIDDEN_BY_DEFAULT: readonly HandshakeReason[] = [
   'user-lacks-role',
 ];
 
-function profileOutcomes(profile: ProfileName): Record<HandshakeReason, HandshakeRejection> {
-  const map = Object.fromEntries(
-    HANDSHAKE_REASONS.map((r) => [r, FORBIDDEN_BY_DEFAULT.includes(r) ? 'reject-403' : 'reject-401']),
-  ) as Record<HandshakeReason, HandshakeRejection>;
+const OVERRIDABLE_FIXED = (Object.keys(FIXED_REASONS) as Array<keyof typeof FIXED_REASONS>).filter((r): r is Exclude<typeof r, 'client-closed'> => r !== 'client-closed');
+
+function profileOutcomes(profile: ProfileName): Record<OverridableReason, Outcome> {
+  const map = {
+    ...Object.fromEntries(HANDSHAKE_REASONS.map((r) => [r, FORBIDDEN_BY_DEFAULT.includes(r) ? 'reject-403' : 'reject-401'])),
+    ...Object.fromEntries(OVERRIDABLE_FIXED.map((r) => [r, FIXED_REASONS[r]])),
+  } as Record<OverridableReason, Outcome>;
   // RFC 6750 3.1: a token naming no known user is an invalid token.
   if (profile === 'rfc-strict') map['user-unknown'] = 'reject-401';
   return map;
@@ -88,9 +91,10 @@ export function resolvePolicy(input: PolicyInput = {}): Policy {
   for (const key of unknown) bad(key, `unknown field; known fields: ${[...known].join(', ')}`);
   checkKeys('placements', input.placements, PLACEMENTS, 'unknown placement', bad);
   checkKeys('claimChecks', input.claimChecks, CHECKED_CLAIMS, 'not a checked claim', bad);
-  for (const [reason, outcome] of Object.entries(input.outcomes ?? {})) {
-    if (!isHandshakeReason(reason)) bad(`outcomes.${reason}`, 'not an overridable reason (handshake reasons only)');
-    else if (outcome !== 'reject-401' && outcome !== 'reject-403') bad(`outcomes.${reason}`, `must be "reject-401" or "reject-403", got ${JSON.stringify(outcome)}`);
+  const overridable: readonly string[] = REASONS.filter((r) => r !== 'client-closed');
+  checkKeys('outcomes', input.outcomes, overridable, 'not an overridable reason (client-closed is always accept)', bad);
+  for (const [reason, outcome] of Object.entries(isObject(input.outcomes) ? input.outcomes : {})) {
+    if (overridable.includes(reason)) checkOutcome(reason as OverridableReason, outcome, bad);
   }
   const knownInput = Object.fromEntries(Object.entries(input).filter(([key]) => known.has(key))) as PolicyInput;
   const policy: Policy = {
@@ -118,6 +122,25 @@ function checkKeys(field: string, value: object | undefined, allowed: readonly s
   if (!isObject(value)) return bad(field, 'an object');
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) bad(`${field}.${key}`, `${what}; use ${allowed.join(', ')}`);
+  }
+}
+
+// Close codes a server may send (RFC 6455 7.4): not 1004-1006 or 1015, which never go on the wire.
+const SENDABLE_CLOSE = (code: number) => Number.isInteger(code) && code >= 1000 && code <= 4999 && ![1004, 1005, 1006, 1015].includes(code);
+
+/** What each kind of reason may be answered with. */
+function checkOutcome(reason: OverridableReason, outcome: unknown, bad: Bad): void {
+  const fail = (allowed: string) => bad(`outcomes.${reason}`, `${JSON.stringify(outcome)} is not allowed here; use ${allowed}`);
+  const text = typeof outcome === 'string' ? outcome : '';
+  const status = /^reject-\d{3}$/.test(text) ? rejectStatus(text as Outcome) : null;
+  const close = /^close-\d{4}$/.test(text) ? closeCode(text as Outcome) : null;
+  const okClose = close !== null && SENDABLE_CLOSE(close);
+  if (isHandshakeReason(reason)) {
+    if (!((status !== null && status >= 400 && status <= 599) || okClose)) fail('"reject-<4xx|5xx>" (e.g. "reject-401", "reject-413") or "close-<code>" (accept, then close, e.g. "close-4401")');
+  } else if (reason === 'dependency-timeout') {
+    if (!(text === 'timeout' || (status !== null && status >= 500 && status <= 599) || okClose)) fail('"timeout", "reject-<5xx>" (e.g. "reject-503") or "close-<code>"');
+  } else if (!okClose) {
+    fail('"close-<code>" (e.g. "close-1008", "close-4403")');
   }
 }
 
@@ -180,7 +203,7 @@ const LATER_FIELDS: Partial<Policy> = {
 };
 
 /** Reasons added after the first release; likewise, their outcome counts only when overridden. */
-const LATER_REASONS: readonly HandshakeReason[] = ['nbf-missing', 'iat-missing', 'jti-missing'];
+const LATER_REASONS: readonly OverridableReason[] = ['nbf-missing', 'iat-missing', 'jti-missing', ...OVERRIDABLE_FIXED];
 
 /** Short stable digest, written into counterexamples so a replay can tell the contract changed. */
 export function policyDigest(policy: Policy): string {

@@ -2,8 +2,20 @@
 // of the machine is named after exactly one reason, and every reason has one outcome
 // under a given policy (see policy.ts for the profiles and overrides).
 
+/** The profiles' outcomes; a policy may also declare any HTTP status or close code (below). */
 export const OUTCOMES = ['accept', 'reject-401', 'reject-403', 'close-1008', 'timeout'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+/** `reject-<status>`: HTTP status before the upgrade; `close-<code>`: 101, then a close frame. */
+export type Outcome = (typeof OUTCOMES)[number] | `reject-${number}` | `close-${number}`;
+
+/** The HTTP status of a `reject-<status>` outcome, else null. */
+export function rejectStatus(outcome: Outcome): number | null {
+  return outcome.startsWith('reject-') ? Number(outcome.slice('reject-'.length)) : null;
+}
+
+/** The close code of a `close-<code>` outcome, else null. */
+export function closeCode(outcome: Outcome): number | null {
+  return outcome.startsWith('close-') ? Number(outcome.slice('close-'.length)) : null;
+}
 
 /** Reasons decided before the upgrade: a target may map each to 401 or 403. */
 export const HANDSHAKE_REASONS = [
@@ -44,7 +56,11 @@ export const HANDSHAKE_REASONS = [
 ] as const;
 export type HandshakeReason = (typeof HANDSHAKE_REASONS)[number];
 
-/** Reasons whose outcome is fixed by the protocol, not by the target's contract. */
+/**
+ * Reasons decided by time or after the upgrade; their profile outcome is below, and a
+ * policy may declare another (a close code, or for a stall an HTTP 5xx). Only
+ * `client-closed` is fixed.
+ */
 export const FIXED_REASONS = {
   'dependency-timeout': 'timeout',
   'auth-message-invalid': 'close-1008',

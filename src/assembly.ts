@@ -2,7 +2,7 @@
 // backend; a mutant (mutants/) swaps one piece for the way a field backend got it
 // wrong. Nothing in a request chooses the assembly.
 import type { Policy } from '../model/policy.ts';
-import type { HandshakeReason } from '../model/reasons.ts';
+import { rejectStatus, type HandshakeReason } from '../model/reasons.ts';
 import type { Directory, DirectoryUser } from './directory/directory.ts';
 import { authorise } from './handshake/authorise.ts';
 import { sessionDeadline, validateClaims } from './handshake/claims.ts';
@@ -23,7 +23,7 @@ export interface Assembly {
   lookUp(directory: Directory, userId: string, policy: Policy): Promise<DirectoryUser | null>;
   authorise(user: DirectoryUser | null, policy: Policy): HandshakeReason | null;
   /** The HTTP status of a handshake rejection. */
-  status(reason: HandshakeReason, policy: Policy): 401 | 403;
+  status(reason: HandshakeReason, policy: Policy): number;
   /** Time from the upgrade request to the decision; null waits forever. */
   deadlineMs(policy: Policy): number | null;
   onStall(token: string | null, policy: Policy): StallResponse;
@@ -43,7 +43,7 @@ export const REFERENCE: Assembly = {
   validateClaims: (header, claims, policy, now) => validateClaims(header, claims, policy, now),
   lookUp: (directory, userId) => directory.lookup(userId),
   authorise: (user, policy) => authorise(user, policy),
-  status: (reason, policy) => (policy.outcomes[reason] === 'reject-403' ? 403 : 401),
+  status: (reason, policy) => rejectStatus(policy.outcomes[reason]) ?? 401,
   deadlineMs: (policy) => policy.handshakeDeadlineMs,
   onStall: () => ({ kind: 'release' }),
   validateAfterUpgrade: false,

@@ -20,6 +20,7 @@ import { pathOf, plainHttp, WS_PATH } from './http/plain.ts';
 import { BEARER_SUBPROTOCOL } from './handshake/extract.ts';
 import { fingerprint } from './handshake/fingerprint.ts';
 import { prepareKeys, type KeySource } from './handshake/keys.ts';
+import { closeCode, rejectStatus } from '../model/reasons.ts';
 import { writeRejection, writeResponse } from './handshake/respond.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { assemble, type MutantId } from './mutants/index.ts';
@@ -108,12 +109,22 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
         return upgrade(req, socket, head, (ws) => openSession(ws, decision.user, decision.claims, fingerprint(decision.token), ctx, requestIdOf(req)));
       case 'first-message':
         return upgrade(req, socket, head, (ws) => awaitAuthMessage(ws, req, ctx));
-      case 'reject':
+      case 'reject': {
+        // A policy may declare an accept-then-close for a reason: upgrade, then close with its code.
+        const close = closeCode(policy.outcomes[decision.reason]);
+        if (close !== null) return upgrade(req, socket, head, (ws) => closeWithReason(ws, close, decision.reason));
         return writeRejection(socket, assembly.status(decision.reason, policy), decision.reason);
-      case 'stalled':
-        // No answer at all: the model's `timeout`. The socket is released by the deadline.
+      }
+      case 'stalled': {
+        // The model's `timeout`: no answer, the socket released by the deadline; or what the policy declares.
+        const declared = policy.outcomes['dependency-timeout'];
+        const status = rejectStatus(declared);
+        const close = closeCode(declared);
+        if (status !== null) return writeResponse(socket, status, { error: 'dependency-timeout' });
+        if (close !== null) return upgrade(req, socket, head, (ws) => closeWithReason(ws, close, 'dependency-timeout'));
         socket.destroy();
         return;
+      }
       case 'error':
         return writeResponse(socket, 503, { error: 'directory-unavailable' });
     }

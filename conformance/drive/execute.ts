@@ -92,5 +92,5 @@ export function estimatedCost(kase: Case, authWindowMs: number, skewSeconds: num
   if (f.latency === 'stalled') return s.deadlineMs;
   if (f.session === 'user-revoked') return s.revokeWatchMs;
   if (f.placement === 'first-message') return authWindowMs;
-  return kase.prediction.outcome === 'accept' ? s.observeMs : 5;
+  return kase.prediction.outcome === 'accept' || kase.prediction.outcome.startsWith('close-') ? s.observeMs : 5;
 }

@@ -4,6 +4,7 @@
 import type { Finding, JudgeInput } from './context.ts';
 import { observedOutcome } from '../drive/evidence.ts';
 import { placementEnabled } from '../../model/facts.ts';
+import { closeCode, isHandshakeReason, rejectStatus } from '../../model/reasons.ts';
 
 export interface Check {
   id: string;
@@ -47,15 +48,15 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'handshake-outcome',
-    description: 'the HTTP answer to the upgrade is the predicted one (101, 401, 403, or none by the deadline)',
+    description: 'the HTTP answer to the upgrade is the predicted one (101, 401, 403 or the status the policy declares, or none by the deadline)',
     run(i) {
       const e = i.evidence;
       if (!e.connect.ok) return [];
       const p = i.prediction.outcome;
       const obs = observedOutcome(e);
       const f = (v: Finding['verdict'], m: string) => [finding('handshake-outcome', 'handshake', v, m)];
-      if (p === 'reject-401' || p === 'reject-403') {
-        const want = p === 'reject-401' ? 401 : 403;
+      const want = rejectStatus(p);
+      if (want !== null) {
         if (e.response?.status === want) return [];
         if (e.response && (e.response.status === 401 || e.response.status === 403)) {
           return f('WRONG-CODE', `${e.response.status} where ${want} was due (${i.prediction.reason})`);
@@ -69,7 +70,7 @@ export const CHECKS: readonly Check[] = [
         if (e.released) return f('FAILED', `socket released without a response where ${want} was due`);
         return f('FAILED', `observed ${obs} where ${want} was due`);
       }
-      if (p === 'accept' || p === 'close-1008') {
+      if (p === 'accept' || closeCode(p) !== null) {
         if (e.upgraded) return [];
         if (e.response) return f('FAILED', `HTTP ${e.response.status} where 101 was due (${describeBody(e.response.body)})`);
         if (e.hung) return f('FAILED', `no answer within ${i.timing.handshakeDeadlineMs} ms where 101 was due`);
@@ -104,7 +105,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'session-outcome',
-    description: 'an accepted session stays open, or closes 1008 for the predicted reason',
+    description: 'an accepted session stays open, or closes with the predicted code (1008 unless the policy declares another) for the predicted reason',
     run(i) {
       const e = i.evidence;
       if (!e.upgraded) return [];
@@ -114,18 +115,20 @@ export const CHECKS: readonly Check[] = [
         if (!serverClosed(i)) return [];
         return f('FAILED', `the server closed an authenticated session (${e.close!.code} ${e.close!.reason})`);
       }
-      if (p.outcome !== 'close-1008') return [];
+      const due = closeCode(p.outcome);
+      if (due === null) return [];
+      // Never authenticated: a credential refused after the upgrade (first message, or a declared accept-then-close).
+      const unauthenticated = UNAUTHENTICATED_SESSION.has(p.reason) || isHandshakeReason(p.reason);
       if (!serverClosed(i)) {
         if (UNAUTHENTICATED_SESSION.has(p.reason) && e.actions.some((a) => a.action === 'auth message sent') && e.frames.length === 0) {
           return f('FAILED', `the auth message got no answer and the socket no close within the window (${p.reason})`);
         }
-        const verdict = UNAUTHENTICATED_SESSION.has(p.reason) ? 'FAILED-SECURITY' : 'FAILED';
-        return f(verdict, `no close 1008 within the observation window (${p.reason})`);
+        return f(unauthenticated ? 'FAILED-SECURITY' : 'FAILED', `no close ${due} within the observation window (${p.reason})`);
       }
       const { code, reason } = e.close!;
-      if (code === 1008) return [];
-      if (code === 1006 || code === 1005) return f('FAILED', `socket dropped without a close frame (${code}) where 1008 was due (${p.reason})`);
-      return f('WRONG-CODE', `close ${code} ${reason} where 1008 was due (${p.reason})`);
+      if (code === due) return [];
+      if (code === 1006 || code === 1005) return f('FAILED', `socket dropped without a close frame (${code}) where ${due} was due (${p.reason})`);
+      return f('WRONG-CODE', `close ${code} ${reason} where ${due} was due (${p.reason})`);
     },
   },
   {

@@ -3,7 +3,8 @@
 import { predict } from '../../model/oracle.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { Reason } from '../../model/reasons.ts';
-import { REASON_DESCRIPTIONS } from '../../model/reasons.ts';
+import { REASON_DESCRIPTIONS, closeCode, rejectStatus } from '../../model/reasons.ts';
+import { outcomeOf } from '../../model/machine.ts';
 import { CANONICAL_FACTS, type Facts } from '../../model/facts.ts';
 import type { FieldFailureId } from '../../model/field-failures.ts';
 import { decidingStage, STAGE_FACT } from '../../model/stages.ts';
@@ -84,8 +85,9 @@ const RULES: readonly Rule[] = [
   {
     id: 'secret-mismatch',
     match(i, c) {
-      const due = i.prediction.outcome === 'accept' || (i.prediction.outcome === 'close-1008' && i.prediction.reason.startsWith('session-'));
-      if (!due || c.observed !== 'reject-401' && !(i.facts.placement === 'first-message' && c.observed === 'close-1008')) return null;
+      const due = i.prediction.outcome === 'accept' || (closeCode(i.prediction.outcome) !== null && i.prediction.reason.startsWith('session-'));
+      const refusedAfterAccept = i.facts.placement === 'first-message' && c.observed === `close-${closeCode(outcomeOf(i.policy, 'auth-message-invalid'))}`;
+      if (!due || (c.observed !== 'reject-401' && !refusedAfterAccept)) return null;
       return `signing key mismatch: a token signed with key fingerprint ${i.keyFingerprint} is rejected`;
     },
   },
@@ -94,7 +96,7 @@ const RULES: readonly Rule[] = [
     match(i) {
       const p = i.prediction.outcome;
       const e = i.evidence;
-      if ((p !== 'reject-401' && p !== 'reject-403' && p !== 'timeout') || !e.upgraded || !e.close || e.close.by !== 'server' || closedBySessionEnd(i)) return null;
+      if ((rejectStatus(p) === null && p !== 'timeout') || !e.upgraded || !e.close || e.close.by !== 'server' || closedBySessionEnd(i)) return null;
       return `validation deferred past the handshake: 101 then close ${e.close.code} where ${p} was due`;
     },
   },

@@ -111,6 +111,27 @@ describe('session verdicts', () => {
   });
 });
 
+describe('declared outcomes beyond 401/403', () => {
+  const declared = resolvePolicy({ outcomes: { 'alg-none': 'close-4401', 'token-oversize': 'reject-431', 'session-user-revoked': 'close-4003' } });
+  it('an accept-then-close the policy declares is checked, not flagged: its code OK, another WRONG-CODE, none FAILED-SECURITY', () => {
+    const closed = (code: number) => upgraded({ code, reason: 'alg-none', by: 'server', ms: 20 });
+    expect(verdicts({ alg: 'none' }, closed(4401), declared)).toMatchObject({ handshake: 'OK', session: 'OK', hint: undefined });
+    expect(verdicts({ alg: 'none' }, closed(1008), declared)).toMatchObject({ handshake: 'OK', session: 'WRONG-CODE' });
+    expect(verdicts({ alg: 'none' }, upgraded(), declared)).toMatchObject({ session: 'FAILED-SECURITY' });
+    expect(verdicts({ alg: 'none' }, http(401, BEARER_INVALID), declared).handshake).toBe('FAILED');
+  });
+  it('a declared status is the one due; 401 or 403 in its place is WRONG-CODE', () => {
+    expect(verdicts({ structure: 'oversize' }, http(431), declared).handshake).toBe('OK');
+    expect(verdicts({ structure: 'oversize' }, http(401, BEARER_INVALID), declared).handshake).toBe('WRONG-CODE');
+    expect(verdicts({ structure: 'oversize' }, http(413), declared).handshake).toBe('FAILED');
+  });
+  it('a declared session close code', () => {
+    const rev = { session: 'user-revoked' } as const;
+    expect(verdicts(rev, upgraded({ code: 4003, reason: '', by: 'server', ms: 300 }), declared).session).toBe('OK');
+    expect(verdicts(rev, upgraded({ code: 1008, reason: '', by: 'server', ms: 300 }), declared).session).toBe('WRONG-CODE');
+  });
+});
+
 describe('relations', () => {
   it('noise invariance: an outcome changed by a bypass header is FAILED-SECURITY with the header-bypass hint', () => {
     const facts: Facts = { ...CANONICAL_FACTS, signature: 'stripped', noise: { headers: [['X-E2E-Test', 'true']], query: [], headerCase: 'canonical', reverseHeaders: false } };

@@ -1,6 +1,7 @@
 // Two verdicts per case, as in Autobahn|Testsuite: the handshake's and the session's,
 // each the worst finding of its phase; then a root-cause hint for any divergence.
 import { visibleToBrowser } from './browser.ts';
+import { closeCode } from '../../model/reasons.ts';
 import { CHECKS } from './checks.ts';
 import type { Finding, JudgeInput } from './context.ts';
 import { hintFor, type Hint } from './hints.ts';
@@ -18,7 +19,7 @@ export function judge(input: JudgeInput, keyFingerprint: string, relationFinding
   const findings = (input.client === 'browser' ? visibleToBrowser(all, input) : all).sort((a, b) => severity(b.verdict) - severity(a.verdict));
   const of = (phase: Finding['phase']) => findings.filter((f) => f.phase === phase).map((f) => f.verdict);
   const handshake = worst<Verdict>(of('handshake'), 'OK');
-  const sessionDue = input.prediction.outcome === 'accept' || input.prediction.outcome === 'close-1008';
+  const sessionDue = input.prediction.outcome === 'accept' || closeCode(input.prediction.outcome) !== null;
   const session: SessionVerdict = input.evidence.upgraded || sessionDue ? worst<SessionVerdict>(of('session'), input.evidence.upgraded ? 'OK' : NOT_APPLICABLE) : NOT_APPLICABLE;
   return { handshake, session, findings, hint: hintFor({ ...input, findings, keyFingerprint }) };
 }

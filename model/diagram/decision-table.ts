@@ -3,7 +3,7 @@
 import { BROWSER_PLACEMENTS, browserCollapses, browserView, describeBrowserView } from '../browser.ts';
 import { outcomeOf } from '../machine.ts';
 import { profilePolicy, PROFILES, type Policy } from '../policy.ts';
-import { NO_TOKEN_REASONS, REASON_DESCRIPTIONS, REASONS, type Reason } from '../reasons.ts';
+import { NO_TOKEN_REASONS, REASON_DESCRIPTIONS, REASONS, closeCode, rejectStatus, type Outcome, type Reason } from '../reasons.ts';
 import { stagesFor } from '../stages.ts';
 
 const WIRE: Record<string, string> = {
@@ -13,6 +13,12 @@ const WIRE: Record<string, string> = {
   'close-1008': '101, close 1008',
   timeout: 'timeout (no answer, socket closed at the deadline)',
 };
+
+function wire(outcome: Outcome): string {
+  const status = rejectStatus(outcome);
+  const code = closeCode(outcome);
+  return WIRE[outcome] ?? (status !== null ? String(status) : `101, close ${code}`);
+}
 
 export function decisionTable(policy: Policy): string {
   const profiles = PROFILES.map(profilePolicy);
@@ -28,8 +34,8 @@ export function decisionTable(policy: Policy): string {
     `\`${reason}\``,
     stageOf.get(reason) ?? (reason.startsWith('auth-') ? 'first-message auth' : '-'),
     REASON_DESCRIPTIONS[reason],
-    ...profiles.map((p) => WIRE[outcomeOf(p, reason)]!),
-    ...(own ? [WIRE[outcomeOf(policy, reason)]!] : []),
+    ...profiles.map((p) => wire(outcomeOf(p, reason))),
+    ...(own ? [wire(outcomeOf(policy, reason))] : []),
     describeBrowserView(browserView(outcomeOf(policy, reason), null, reason)),
   ]);
   const collapses = browserCollapses(policy)

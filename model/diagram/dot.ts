@@ -1,7 +1,7 @@
 // Graphviz DOT for the SVG rendering: stages in their lifecycle groups, terminals in
 // one coloured cluster per outcome, so the five ways a connection can end stand out.
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
-import type { Diagram } from './graph.ts';
+import { outcomeFamily, type Diagram } from './graph.ts';
 
 export const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
@@ -27,7 +27,7 @@ export function toDot(diagram: Diagram, title: string): string {
     out.push('  }');
   }
   for (const { outcome, label, nodes } of diagram.outcomes) {
-    const [fill, stroke] = OUTCOME_COLOURS[outcome]!;
+    const [fill, stroke] = OUTCOME_COLOURS[outcomeFamily(outcome)]!;
     out.push(
       `  subgraph ${q(`cluster_${outcome}`)} {`,
       `    label=${q(label)}; style="rounded,filled"; fillcolor=${q(fill)}; color=${q(stroke)}; fontcolor=${q(stroke)};`,

@@ -2,7 +2,8 @@
 // outcome, and edges with parallel transitions merged into one labelled edge.
 import { getStateNodes } from 'xstate/graph';
 import type { AuthMachine, TerminalMeta } from '../machine.ts';
-import { OUTCOMES, type Outcome } from '../reasons.ts';
+import { STATUS_CODES } from 'node:http';
+import { OUTCOMES, closeCode, rejectStatus, type Outcome } from '../reasons.ts';
 
 export interface DiagramNode {
   id: string;
@@ -16,13 +17,25 @@ export interface Diagram {
   edges: Array<{ from: string; to: string; label: string }>;
 }
 
-export const OUTCOME_LABELS: Record<Outcome, string> = {
+export const OUTCOME_LABELS: Record<(typeof OUTCOMES)[number], string> = {
   accept: 'accept (101, stays open)',
   'reject-401': '401 Unauthorized',
   'reject-403': '403 Forbidden',
   'close-1008': '101 then close 1008',
   timeout: 'timeout (no answer, socket closed at the deadline)',
 };
+
+/** The profile outcome an outcome is drawn like: any refusal like a 401, any close like a 1008. */
+export function outcomeFamily(outcome: Outcome): (typeof OUTCOMES)[number] {
+  if ((OUTCOMES as readonly string[]).includes(outcome)) return outcome as (typeof OUTCOMES)[number];
+  return rejectStatus(outcome) !== null ? 'reject-401' : 'close-1008';
+}
+
+export function outcomeLabel(outcome: Outcome): string {
+  if ((OUTCOMES as readonly string[]).includes(outcome)) return OUTCOME_LABELS[outcome as (typeof OUTCOMES)[number]];
+  const status = rejectStatus(outcome);
+  return status !== null ? `${status} ${STATUS_CODES[status] ?? ''}`.trim() : `101 then close ${closeCode(outcome)}`;
+}
 
 export function diagramOf(machine: AuthMachine): Diagram {
   const nodes = getStateNodes(machine.root);
@@ -35,9 +48,11 @@ export function diagramOf(machine: AuthMachine): Diagram {
     }))
     .filter((g) => g.nodes.length > 0);
   const finals = nodes.filter((n) => n.type === 'final');
-  const outcomes = OUTCOMES.map((outcome) => ({
+  // The profile outcomes first, then any status or close code the policy declares.
+  const declared = finals.map((f) => (f.meta as TerminalMeta).outcome).filter((o) => !(OUTCOMES as readonly string[]).includes(o));
+  const outcomes = [...OUTCOMES, ...[...new Set(declared)].sort()].map((outcome) => ({
     outcome,
-    label: OUTCOME_LABELS[outcome],
+    label: outcomeLabel(outcome),
     nodes: finals.filter((f) => (f.meta as TerminalMeta).outcome === outcome).map((f) => ({ id: f.id, label: f.id })),
   })).filter((o) => o.nodes.length > 0);
 

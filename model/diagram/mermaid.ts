@@ -1,5 +1,5 @@
 // Mermaid stateDiagram-v2: renders on GitHub and in most doc tools without a build step.
-import type { Diagram } from './graph.ts';
+import { outcomeFamily, type Diagram } from './graph.ts';
 
 const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 const text = (s: string) => s.replace(/[:;#"]/g, ' ').replace(/\s+/g, ' ').trim();
@@ -26,6 +26,6 @@ export function toMermaid(diagram: Diagram): string {
     lines.push(`  class ${nodes.map((n) => id(n.id)).join(', ')} ${id(outcome)}`);
   }
   for (const edge of diagram.edges) lines.push(`  ${id(edge.from)} --> ${id(edge.to)} : ${text(edge.label)}`);
-  for (const { outcome } of diagram.outcomes) lines.push(`  classDef ${id(outcome)} ${OUTCOME_STYLE[outcome]}`);
+  for (const { outcome } of diagram.outcomes) lines.push(`  classDef ${id(outcome)} ${OUTCOME_STYLE[outcomeFamily(outcome)]}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // Views of the lifecycle sized for a page: an overview, left to right, with one box per
 // stage group and one per outcome; and one view per group with its checks, the ends it
 // decides and the group it hands over to. The full picture stays in lifecycle.svg.
-import type { Diagram } from './graph.ts';
+import { outcomeFamily, type Diagram } from './graph.ts';
 import { OUTCOME_COLOURS, q, wrap } from './dot.ts';
 
 type Group = Diagram['groups'][number];
@@ -23,7 +23,7 @@ function indexes(diagram: Diagram) {
 }
 
 function outcomeNode(name: string, outcome: Diagram['outcomes'][number], label: string): string {
-  const [fill, stroke] = OUTCOME_COLOURS[outcome.outcome]!;
+  const [fill, stroke] = OUTCOME_COLOURS[outcomeFamily(outcome.outcome)]!;
   return `  ${q(name)} [label=${q(label)}, fillcolor=${q(fill)}, color=${q(stroke)}, fontcolor=${q(stroke)}, style="rounded,filled,bold"];`;
 }
 

@@ -1,6 +1,7 @@
 // One log line per decision: outcome, reason code, placement, user state, the client's
 // request id, token fingerprint (never the token), latency. `check-logs` reads these
 // lines against the model (docs/log-conformance.md); keep the field names stable.
+import { closeCode } from '../../model/reasons.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { Assembly } from '../assembly.ts';
 import type { DirectoryUser } from '../directory/directory.ts';
@@ -49,10 +50,10 @@ export function logDecision(logger: Logger, decision: Decision, startedAt: numbe
     case 'first-message':
       return logger.info('handshake', { outcome: 'accept', placement, detail: 'awaiting-auth-message', requestId, latencyMs });
     case 'reject': {
-      const status = assembly.status(decision.reason, policy);
+      const close = closeCode(policy.outcomes[decision.reason]);
       const userState = USER_STATE_OF_REASON[decision.reason];
       return logger.info('handshake', {
-        outcome: `reject-${status}`,
+        outcome: close !== null ? `close-${close}` : `reject-${assembly.status(decision.reason, policy)}`,
         reason: assembly.loggedReason(decision.reason),
         placement,
         ...(userState ? { userState } : {}),
@@ -62,7 +63,7 @@ export function logDecision(logger: Logger, decision: Decision, startedAt: numbe
       });
     }
     case 'stalled':
-      return logger.info('handshake', { outcome: 'timeout', reason: 'dependency-timeout', placement, requestId, token, latencyMs });
+      return logger.info('handshake', { outcome: policy.outcomes['dependency-timeout'], reason: 'dependency-timeout', placement, requestId, token, latencyMs });
     case 'error':
       return logger.error('handshake', {
         outcome: 'error',

@@ -8,7 +8,7 @@ export function challenge(reason: HandshakeReason): string {
   return NO_TOKEN_REASONS.includes(reason) ? 'Bearer realm="ws"' : 'Bearer realm="ws", error="invalid_token"';
 }
 
-export function writeRejection(socket: Duplex, status: 401 | 403, reason: HandshakeReason): void {
+export function writeRejection(socket: Duplex, status: number, reason: HandshakeReason): void {
   const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': challenge(reason) } : {};
   writeResponse(socket, status, { error: reason }, headers);
 }

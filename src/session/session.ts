@@ -1,8 +1,8 @@
 // An authenticated socket: closes 1008 when the token reaches exp (+ skew) or the
 // user is revoked; the client's own close is echoed by ws (1000).
 import type { WebSocket } from 'ws';
-import type { Policy } from '../../model/policy.ts';
-import type { FixedReason } from '../../model/reasons.ts';
+import type { OverridableReason, Policy } from '../../model/policy.ts';
+import { closeCode, type FixedReason } from '../../model/reasons.ts';
 import type { Assembly } from '../assembly.ts';
 import type { DirectoryUser, UserChange } from '../directory/directory.ts';
 import type { Claims } from '../handshake/verify-token.ts';
@@ -20,6 +20,11 @@ export interface SessionContext {
   policy: Policy;
   registry: SessionRegistry;
   logger: Logger;
+}
+
+/** The close code the policy gives a reason decided after the upgrade (1008 by default). */
+export function closeCodeFor(policy: Policy, reason: OverridableReason): number {
+  return closeCode(policy.outcomes[reason]) ?? POLICY_VIOLATION;
 }
 
 export function closeWithReason(ws: WebSocket, code: number, reason: FixedReason | string): void {
@@ -42,8 +47,9 @@ export function openSession(ws: WebSocket, user: DirectoryUser, claims: Claims, 
     if (endsAt === null) return;
     const wait = endsAt - Date.now();
     if (wait <= 0) {
-      logger.info('session-closed', { outcome: 'close-1008', reason: 'session-token-expired', requestId, user: user.userId, token: fingerprint });
-      closeWithReason(ws, POLICY_VIOLATION, 'session-token-expired');
+      const code = closeCodeFor(ctx.policy, 'session-token-expired');
+      logger.info('session-closed', { outcome: `close-${code}`, reason: 'session-token-expired', requestId, user: user.userId, token: fingerprint });
+      closeWithReason(ws, code, 'session-token-expired');
       return;
     }
     timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
@@ -64,7 +70,8 @@ export function revokeOnChange(change: UserChange, ctx: SessionContext): void {
   const refused = ctx.assembly.authorise(change.user, ctx.policy);
   if (!refused) return;
   for (const ws of sockets) {
-    ctx.logger.info('session-closed', { outcome: 'close-1008', reason: 'session-user-revoked', detail: refused, requestId: requestIds.get(ws) ?? null, user: change.userId });
-    closeWithReason(ws, POLICY_VIOLATION, 'session-user-revoked');
+    const code = closeCodeFor(ctx.policy, 'session-user-revoked');
+    ctx.logger.info('session-closed', { outcome: `close-${code}`, reason: 'session-user-revoked', detail: refused, requestId: requestIds.get(ws) ?? null, user: change.userId });
+    closeWithReason(ws, code, 'session-user-revoked');
   }
 }
