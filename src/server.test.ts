@@ -30,7 +30,7 @@ let stalling: ReturnType<typeof stallingDirectory>;
 let rsa: CryptoKeyPair;
 let ec: CryptoKeyPair;
 let ed: CryptoKeyPair;
-let url: { hs: string; headerOnly: string; asym: string; strict: string; broken: string };
+let url: { hs: string; headerOnly: string; asym: string; strict: string; broken: string; claims: string };
 
 async function start(policy: PolicyInput, keys: KeySource, dir: Directory): Promise<string> {
   const backend = await startReferenceBackend({ policy: resolvePolicy(policy), keys, directory: dir });
@@ -74,6 +74,7 @@ beforeAll(async () => {
     asym: await start({ ...hsPolicy, algorithms: ['RS256', 'ES256', 'EdDSA'] }, { jwks }, directory),
     strict: await start({ ...hsPolicy, profile: 'rfc-strict' }, { secret: SECRET_FOR_TESTS }, directory),
     broken: await start(hsPolicy, { secret: SECRET_FOR_TESTS }, broken),
+    claims: await start({ ...hsPolicy, requiredClaims: ['exp', 'nbf', 'iat', 'jti'] }, { secret: SECRET_FOR_TESTS }, directory),
   };
 });
 
@@ -210,6 +211,9 @@ describe('refuse at the handshake', () => {
     ['aud-missing', 'no aud', async () => hs(await mint({ claims: { aud: undefined } }))],
     ['typ-mismatch', 'an ID token (typ JWT)', async () => hs(await mint({ header: { typ: 'JWT' } }))],
     ['typ-missing', 'no typ', async () => hs(await mint({ header: { typ: undefined } }))],
+    ['nbf-missing', 'no nbf where required', async () => [url.claims, hs(await mint({ claims: { jti: 'j-1' } }))]],
+    ['iat-missing', 'no iat where required', async () => [url.claims, hs(await mint({ claims: { nbf: now() - 60, jti: 'j-1', iat: undefined } }))]],
+    ['jti-missing', 'no jti where required', async () => [url.claims, hs(await mint({ claims: { nbf: now() - 60 } }))]],
     ['sub-missing', 'no sub', async () => hs(await mint({ claims: { sub: undefined } }))],
     ['user-unknown', 'sub not in the directory', async () => hs(await mint({ claims: { sub: 'mallory' } }))],
     ['user-inactive', 'deactivated user', async () => hs(await mint({ claims: { sub: 'bob' } }))],
