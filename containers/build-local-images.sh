@@ -106,7 +106,8 @@ fi
 # 4. The reference backend, from the same Dockerfile users build, FROM the local node base.
 #    Its sources change, so the tag is reused only while their hash is the same.
 t="$(now)"
-ctx="$WORK/ctx-backend"
+# One context per checkout: two checkouts building at once must not stage into one directory.
+ctx="$WORK/ctx-backend-$(printf '%s' "$ROOT" | sha256sum | cut -c1-8)"
 "$HERE/stage-backend-context.sh" "$ctx"
 src_hash="$( (cd "$ctx" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; echo "$NODE_IMAGE $(docker image inspect -f '{{.Id}}' "$NODE_IMAGE")") | sha256sum | cut -c1-16)"
 have_hash="$(docker image inspect -f '{{index .Config.Labels "org.ws-auth-conformance.source-hash"}}' "$BACKEND_IMAGE" 2>/dev/null || true)"
