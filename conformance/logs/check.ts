@@ -5,7 +5,7 @@ import { FACT_VALUES, type Facts } from '../../model/facts.ts';
 import { outcomeOf } from '../../model/machine.ts';
 import { predict } from '../../model/oracle.ts';
 import type { Policy } from '../../model/policy.ts';
-import { isReason, OUTCOMES, REASON_DESCRIPTIONS } from '../../model/reasons.ts';
+import { isReason, OUTCOMES, REASON_DESCRIPTIONS, REASONS } from '../../model/reasons.ts';
 import { canonicalFacts } from '../cases/case.ts';
 import type { StatedDecision } from './mapping.ts';
 
@@ -38,11 +38,17 @@ export function statedFacts(d: StatedDecision, policy: Policy): Facts {
   return facts;
 }
 
+/** The outcomes the contract can give: the model's five and any the policy declares. */
+function outcomesOf(policy: Policy): Set<string> {
+  return new Set<string>([...OUTCOMES, ...REASONS.map((r) => outcomeOf(policy, r))]);
+}
+
 export function checkDecision(d: StatedDecision, policy: Policy): LogViolation[] {
   const out: LogViolation[] = [];
   const add = (rule: LogRule, message: string) => out.push({ line: d.line, rule, message, requestId: d.requestId });
-  const outcomeKnown = d.outcome !== null && (OUTCOMES as readonly string[]).includes(d.outcome);
-  if (d.outcome !== null && !outcomeKnown) add('unknown-outcome', `outcome "${d.outcome}" is none of ${OUTCOMES.join(', ')}${d.reason ? ` (reason ${d.reason})` : ''}`);
+  const outcomes = outcomesOf(policy);
+  const outcomeKnown = d.outcome !== null && outcomes.has(d.outcome);
+  if (d.outcome !== null && !outcomeKnown) add('unknown-outcome', `outcome "${d.outcome}" is none of the contract's (${[...outcomes].join(', ')})${d.reason ? ` (reason ${d.reason})` : ''}`);
   if (outcomeKnown && d.outcome !== 'accept' && d.reason === null) add('reject-without-reason', `${d.outcome} without a reason`);
   if (d.reason !== null && !isReason(d.reason)) add('unknown-reason', `reason "${d.reason}" is none of the model's reason codes`);
   if (d.reason !== null && isReason(d.reason) && outcomeKnown) {

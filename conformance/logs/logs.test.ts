@@ -54,6 +54,14 @@ describe('check-logs: one line against the model', () => {
     expect(() => parseMapping('colour=x')).toThrow(/unknown field "colour"/);
   });
 
+  it('outcomes a policy declares beyond 401/403 are the contract\'s own', () => {
+    const declared = resolvePolicy({ outcomes: { 'token-oversize': 'reject-413' } });
+    expect(rulesOf({ outcome: 'reject-413', reason: 'token-oversize' }, declared)).toEqual([]);
+    expect(rulesOf({ outcome: 'reject-401', reason: 'token-oversize' }, declared)).toEqual(['wrong-outcome']);
+    expect(rulesOf({ status: 413, auth: { reason: 'token-oversize' } }, declared, parseMapping('outcome=status,reason=auth.reason'))).toEqual([]);
+    expect(rulesOf({ outcome: 'reject-413', reason: 'token-oversize' })).toEqual(['unknown-outcome']);
+  });
+
   it('a line stating neither outcome nor reason is not a decision', () => {
     expect(statedDecision({ event: 'listening', url: 'ws://x' }, 1, DEFAULT_MAPPING)).toBeNull();
   });

@@ -54,12 +54,18 @@ function at(value: unknown, path: string): unknown {
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
 
-/** HTTP statuses and close codes as the model's outcomes; anything else is kept as written. */
+/** HTTP statuses (101: accept, else reject-N) and close codes (close-N) as the model names them. */
 export function normaliseOutcome(value: string | null): string | null {
   if (value === null) return null;
-  const known: Record<string, string> = { '101': 'accept', '401': 'reject-401', '403': 'reject-403', '1008': 'close-1008' };
+  if (/^\d+$/.test(value)) {
+    const n = Number(value);
+    if (n === 101) return 'accept';
+    if (n >= 400 && n < 600) return `reject-${n}`;
+    if (n >= 1000 && n < 5000) return `close-${n}`;
+    return value;
+  }
   const lower = value.toLowerCase();
-  return (OUTCOMES as readonly string[]).includes(lower) ? lower : (known[value] ?? value);
+  return (OUTCOMES as readonly string[]).includes(lower) || /^(reject|close)-\d+$/.test(lower) ? lower : value;
 }
 
 /** The decision a parsed line states, or null when it states neither an outcome nor a reason. */
