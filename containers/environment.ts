@@ -4,21 +4,15 @@
 // removes containers, network and any image built for the run, and so do failure,
 // Ctrl-C and process exit.
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { getContainerRuntimeClient } from 'testcontainers';
 import type Dockerode from 'dockerode';
 import { BackendContainer, type StartedBackendContainer } from './backend-container.ts';
-import { OWNER_LABEL, PROJECT_LABEL, removeRun, removeRunSync, runLabels, sweepLeftovers, type Removed } from './cleanup.ts';
+import { buildBackendImage } from './image-build.ts';
+import { track, untrack } from './reaper.ts';
+import { removeRun, runLabels, sweepLeftovers, type Removed } from './cleanup.ts';
 import { containerConfigFromEnv, type ContainerTargetConfig, type SeedingConfig } from './config.ts';
 import { UsersDatabaseContainer, type StartedUsersDatabaseContainer } from './postgres.ts';
 
-// Ryuk needs an image from a registry; this module is its own reaper (cleanup.ts).
-process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 export interface EnvironmentTimings {
   /** Startup sweep of leftovers of dead runs. */
@@ -262,56 +256,12 @@ export class StartedContainerEnvironment {
   }
 }
 
-// --- image build -----------------------------------------------------------------
-
-const execFileAsync = promisify(execFile);
-
-async function buildBackendImage(docker: Dockerode, config: ContainerTargetConfig, tag: string, runId: string): Promise<void> {
-  const build = config.backend.build;
-  const context = await mkdtemp(join(tmpdir(), 'wsac-context-'));
-  temporaryDirs.add(context);
-  const labels = runLabels(runId);
-  try {
-    const stage = join(build.repositoryRoot, 'containers', 'stage-backend-context.sh');
-    await execFileAsync('bash', [stage, context, ...(build.stageNodeModules ? ['--node-modules'] : [])], { maxBuffer: 16 << 20 });
-    const stream = await docker.buildImage(
-      { context, src: ['.'] },
-      {
-        t: tag,
-        dockerfile: build.dockerfile,
-        // The WSAC_* arguments label the Dockerfile's intermediate stage, so it is removed with the run.
-        buildargs: { ...build.buildArgs, WSAC_PROJECT: labels[PROJECT_LABEL]!, WSAC_RUN: runId, WSAC_OWNER: labels[OWNER_LABEL]! },
-        labels,
-        rm: true,
-        forcerm: true,
-      },
-    );
-    const output: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null, events: Array<{ error?: string; stream?: string }>) => {
-          const failed = error?.message ?? events.find((e) => e.error)?.error;
-          if (!failed) return resolve();
-          const offline = /registry|pull|manifest|dial tcp|no such host/i.test(failed)
-            ? ' Without a registry, build local images (containers/build-local-images.sh) and select them with WSAC_BACKEND_IMAGE, or give a local base with WSAC_NODE_IMAGE.'
-            : '';
-          reject(new Error(`building the backend image failed: ${failed.trim()}.${offline}\n${output.slice(-20).join('')}`));
-        },
-        (event: { stream?: string }) => {
-          if (event.stream) output.push(event.stream);
-        },
-      );
-    });
-  } finally {
-    await rm(context, { recursive: true, force: true });
-    temporaryDirs.delete(context);
-  }
-}
-
 // --- Docker access and diagnostics ------------------------------------------------
 
 async function dockerClient() {
+  // Ryuk needs an image from a registry; this project is its own reaper (reaper.ts,
+  // cleanup.ts). Set when an environment starts, not when the module is imported.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   try {
     return await getContainerRuntimeClient();
   } catch (error) {
@@ -343,52 +293,4 @@ function seconds(ms: number): string {
 
 function describe(r: Removed): string {
   return `${r.containers} container(s), ${r.networks} network(s), ${r.images} image(s)`;
-}
-
-// --- Ctrl-C and exit: every live environment is removed -----------------------------
-
-interface Tracked {
-  docker: Dockerode;
-  postgres?: StartedUsersDatabaseContainer;
-  started?: StartedContainerEnvironment;
-}
-
-const live = new Map<string, Tracked>();
-/** Staged build contexts, removed at exit if a signal cut their build short. */
-const temporaryDirs = new Set<string>();
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-let exitHookInstalled = false;
-let interrupted = false;
-
-function track(runId: string, docker: Dockerode): Tracked {
-  const entry: Tracked = { docker };
-  if (live.size === 0) for (const signal of SIGNALS) process.on(signal, onSignal);
-  live.set(runId, entry);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', () => {
-      for (const runId of live.keys()) removeRunSync(runId);
-      for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
-    });
-  }
-  return entry;
-}
-
-function untrack(runId: string): void {
-  if (!live.delete(runId) || live.size > 0) return;
-  // With nothing of ours running, signals get their default behaviour back.
-  for (const signal of SIGNALS) process.off(signal, onSignal);
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  if (interrupted) {
-    // A second Ctrl-C: leave now; the exit hook and the next run's sweep remove what is left.
-    process.exit(130);
-  }
-  interrupted = true;
-  process.stderr.write(`\n${signal}: removing ${live.size} container environment(s)...\n`);
-  void Promise.allSettled([...live.entries()].map(([runId, t]) => t.started?.stop() ?? removeRun(t.docker, runId))).then(() => {
-    process.stderr.write('container environment removed\n');
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  });
 }
