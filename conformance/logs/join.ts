@@ -28,8 +28,14 @@ const CATCH_ALL_HINTS: Record<string, Hint> = {
  */
 const SAME_EVIDENCE: ReadonlyArray<ReadonlySet<string>> = [new Set(['signature-wrong-key', 'signature-stripped', 'signature-tampered'])];
 
-function sameReason(a: string, b: string): boolean {
-  return a === b || SAME_EVIDENCE.some((group) => group.has(a) && group.has(b));
+/**
+ * Reasons a backend may state for a predicted one, from the same bytes: a signature cut
+ * short is often no longer valid base64url, so the token is malformed as it arrives.
+ */
+const ALSO_STATED: Readonly<Record<string, readonly string[]>> = { 'signature-stripped': ['token-malformed'] };
+
+function sameReason(stated: string, predicted: string): boolean {
+  return stated === predicted || SAME_EVIDENCE.some((group) => group.has(stated) && group.has(predicted)) || (ALSO_STATED[predicted] ?? []).includes(stated);
 }
 
 /**

@@ -116,6 +116,11 @@ describe('reason conformance: one case', () => {
   it('signature reasons no backend can tell apart count as one', () => {
     const tampered = { ...CANONICAL_FACTS, signature: 'tampered' as const };
     expect(reasonFinding(policy, tampered, predict(policy, tampered), line('signature-wrong-key'))).toBeNull();
+    // A signature cut short may no longer be base64url: malformed as it arrives.
+    const stripped = { ...CANONICAL_FACTS, signature: 'stripped' as const };
+    expect(reasonFinding(policy, stripped, predict(policy, stripped), line('token-malformed'))).toBeNull();
+    const sub = { ...CANONICAL_FACTS, sub: 'missing' as const };
+    expect(reasonFinding(policy, sub, predict(policy, sub), line('token-malformed'))?.verdict).toBe('WRONG-REASON');
   });
 });
 
