@@ -141,8 +141,9 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
 
     // The canary: the canonical valid case, before anything else, confirmed at once.
     const canonical = clientCanonical(canonicalFacts(policy), policy, client);
-    const canary = await ctx.runCase({ key: 'canary', source: { kind: 'canary' }, facts: canonical, prediction: predict(policy, canonical) });
-    const confirmed = isDivergentRun(canary, false) ? await confirmDivergences(ctx, [canary], new Map(), attempts) : new Map<string, Confirmed>();
+    const canaryCase: Case = { key: 'canary', source: { kind: 'canary' }, facts: canonical, prediction: predict(policy, canonical) };
+    const canary = await ctx.runCase(canaryCase);
+    const confirmed = isDivergentRun(canary, false) ? await confirmDivergences(ctx, [canary], new Map(), attempts, canaryCase) : new Map<string, Confirmed>();
     const canaryFinal = confirmed.get('canary')?.run ?? canary;
     const canaryOk = !isDivergentRun(canaryFinal, false);
     preflight.canary = {
@@ -178,7 +179,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
     const twinReports = relate(ctx, driven, plan);
     if (!signal?.aborted) {
       const candidates = driven.filter((r): r is JudgedRun => isDivergentRun(r, strict));
-      for (const [k, v] of await untilAborted(confirmDivergences(ctx, candidates, plan.twinsOf, attempts), signal, new Map())) confirmed.set(k, v);
+      for (const [k, v] of await untilAborted(confirmDivergences(ctx, candidates, plan.twinsOf, attempts, { ...canaryCase, key: 'control' }), signal, new Map())) confirmed.set(k, v);
     }
     const final = finalRuns(first, confirmed);
     // Reason conformance: the log's lines joined to each case as reported (a log states

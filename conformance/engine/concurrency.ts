@@ -68,7 +68,7 @@ export function adaptiveConcurrency(deadlineMs: number, recentLoopLag: (windowMs
 }
 
 /** From the request on the wire to the HTTP answer (or 101), or null when none came. */
-function answerMs(e: Evidence): number | null {
+export function answerMs(e: Evidence): number | null {
   if (!e.connect.ok) return null;
   const at = e.response?.ms ?? e.upgraded?.ms ?? e.released?.ms;
   return at === undefined ? null : Math.max(0, at - e.connect.ms);

@@ -24,10 +24,13 @@ const policy = resolvePolicy({});
  * The subject of the n-th prepared case is missing when `wrong(n)`: n = 0 is the canary,
  * n = 1 the one planned case's drive, n = 2.. its replays.
  */
-async function miswiredTarget(wrong: (n: number) => boolean): Promise<Target> {
+async function miswiredTarget(wrong: (n: number) => boolean, how: 'missing' | 'stalled' = 'missing'): Promise<Target> {
   const inner = await startEmbeddedTarget({ policy });
   let n = 0;
-  const kindFor = (kind: UserKind) => (kind === 'active' && wrong(n++) ? 'missing' : kind);
+  const miswire = (kind: UserKind, options: { stall: boolean; stallMs?: number }) => {
+    if (kind !== 'active' || !wrong(n++)) return { kind, options };
+    return how === 'missing' ? { kind: 'missing' as const, options } : { kind, options: { stall: true, stallMs: 5000 } };
+  };
   return {
     kind: inner.kind,
     description: `${inner.description} (miswired)`,
@@ -36,7 +39,10 @@ async function miswiredTarget(wrong: (n: number) => boolean): Promise<Target> {
     policy: inner.policy,
     keys: inner.keys,
     capabilities: inner.capabilities,
-    prepareUser: (caseId, kind, options) => inner.prepareUser(caseId, kindFor(kind), options),
+    prepareUser: (caseId, kind, options) => {
+      const m = miswire(kind, options);
+      return inner.prepareUser(caseId, m.kind, m.options);
+    },
     revokeUser: (userId) => inner.revokeUser(userId),
     close: () => inner.close(),
   };
@@ -68,6 +74,18 @@ describe('confirmation before a verdict', () => {
     const r = completed(await runConformance({ ...ONE_CASE, confirm: 4, target: () => miswiredTarget((n) => n % 2 === 1) }));
     expect(r.divergences.map((d) => [d.key, d.confirmation])).toEqual([['custom:valid', { status: 'flaky', attempts: 4, reproduced: 2 }]]);
     expect(r.passed).toBe(false);
+  });
+});
+
+describe('a slow moment is not a slow case', () => {
+  it.concurrent('a time-related replay whose control (the valid case, sent beside it) is slow too does not count', async () => {
+    // Property: a replay counts only when the target answered the control in time.
+    // n = 1 is the drive (stalled: released at the backend's deadline, a divergence about
+    // time); the first replay round stalls both its control (n = 2) and the case (n = 3),
+    // as a moment when everything is slow would; the next rounds are on time.
+    const r = completed(await runConformance({ ...ONE_CASE, target: () => miswiredTarget((n) => n >= 1 && n <= 3, 'stalled') }));
+    expect(r.divergences).toEqual([]);
+    expect(r.notReproduced.map((n) => [n.key, n.firstObserved, n.attempts])).toEqual([['custom:valid', 'timeout', 2]]);
   });
 });
 

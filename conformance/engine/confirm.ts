@@ -5,12 +5,17 @@
 // so a relation is judged only on observations made together in the replay. A replay
 // whose timing the engine itself spoiled (its loop stalled) does not count. Cases whose
 // first observation was about time (a hang, no connection, a release) are replayed one
-// at a time, after the others, so that nothing else runs beside them.
+// at a time, after the others, each beside a control: the canonical valid case, sent at
+// the same moment. When the control is not answered within half the deadline either,
+// the whole target (or machine) was slow at that moment, not this case: the replay does
+// not count.
+import type { Case } from '../cases/case.ts';
 import type { CasePlan } from '../cases/plan.ts';
 import { runPool } from '../drive/pool.ts';
 import { observedOutcome } from '../drive/evidence.ts';
 import { isDivergentRun, sameDivergence, type JudgedRun } from '../judge/case-run.ts';
 import type { Confirmation } from '../result.ts';
+import { answerMs } from './concurrency.ts';
 import type { RunContext } from './context.ts';
 import { compareTwins, type TwinReport } from './relate.ts';
 
@@ -26,12 +31,16 @@ export interface Confirmed {
   twins: TwinReport[] | null;
 }
 
-export async function confirmDivergences(ctx: RunContext, candidates: readonly JudgedRun[], twinsOf: CasePlan['twinsOf'], attempts: number): Promise<Map<string, Confirmed>> {
+/**
+ * @param control the canonical valid case, run beside each replay of a time-related
+ *   divergence to tell a slow case from a slow moment.
+ */
+export async function confirmDivergences(ctx: RunContext, candidates: readonly JudgedRun[], twinsOf: CasePlan['twinsOf'], attempts: number, control: Case): Promise<Map<string, Confirmed>> {
   const out = new Map<string, Confirmed>();
   if (!candidates.length || attempts < 1) return out;
   ctx.emit({ type: 'confirm-started', count: candidates.length, attempts });
   const one = async (first: JudgedRun) => {
-    const confirmed = await confirmOne(ctx, first, twinsOf.get(first.kase.key) ?? [], attempts);
+    const confirmed = await confirmOne(ctx, first, twinsOf.get(first.kase.key) ?? [], attempts, aboutTime(first) ? control : null);
     out.set(first.kase.key, confirmed);
     ctx.emit({ type: 'confirmed', key: first.kase.key, ...confirmed.confirmation });
   };
@@ -40,22 +49,28 @@ export async function confirmDivergences(ctx: RunContext, candidates: readonly J
   return out;
 }
 
+function answeredWithin(run: JudgedRun, ms: number): boolean {
+  const answer = answerMs(run.exec.evidence);
+  return answer !== null && answer <= ms && !isDivergentRun(run, false);
+}
+
 const TIME_OUTCOMES = new Set(['hang', 'timeout', 'no-connection', 'no-evidence']);
 
 function aboutTime(run: JudgedRun): boolean {
   return TIME_OUTCOMES.has(observedOutcome(run.exec.evidence)) || run.kase.prediction.outcome === 'timeout';
 }
 
-async function confirmOne(ctx: RunContext, first: JudgedRun, twins: NonNullable<ReturnType<CasePlan['twinsOf']['get']>>, attempts: number): Promise<Confirmed> {
+async function confirmOne(ctx: RunContext, first: JudgedRun, twins: NonNullable<ReturnType<CasePlan['twinsOf']['get']>>, attempts: number, control: Case | null): Promise<Confirmed> {
   let reproduced = 0;
   let counted = 0;
   let chosen: { run: JudgedRun; twins: TwinReport[] | null } | null = null;
   let last: { run: JudgedRun; twins: TwinReport[] | null } = { run: first, twins: null };
   for (let tries = 0; counted < attempts && !ctx.signal?.aborted; tries++) {
-    const [run, ...twinRuns] = await Promise.all([ctx.runCase(first.kase), ...twins.map((t) => ctx.runCase(t.kase))]);
+    const [controlRun, run, ...twinRuns] = await Promise.all([control ? ctx.runCase(control) : null, ctx.runCase(first.kase), ...twins.map((t) => ctx.runCase(t.kase))]);
     const all = [run!, ...twinRuns];
+    const slowMoment = controlRun !== null && !answeredWithin(controlRun, ctx.settings.deadlineMs / 2);
     // Skipped so far: tries - counted. Past the spare tries, a spoiled replay counts.
-    if (all.some((r) => ctx.spoiled(r)) && tries - counted < SPOILED_RETRIES) continue;
+    if ((slowMoment || all.some((r) => ctx.spoiled(r))) && tries - counted < SPOILED_RETRIES) continue;
     counted += 1;
     let reports: TwinReport[] | null = null;
     if (twins.length) {
