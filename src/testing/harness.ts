@@ -27,7 +27,7 @@ export interface AttemptOptions {
   protocols?: string[];
   /** How long to watch an open socket before the client closes it (1000). */
   observeMs?: number;
-  /** Client-side handshake deadline. */
+  /** Client-side handshake deadline (30 s: a safety net, long enough for a busy runner). */
   handshakeTimeoutMs?: number;
   /** Text frames sent right after open. */
   send?: string[];
@@ -51,7 +51,7 @@ export function attempt(url: string, options: AttemptOptions = {}): Promise<Obse
     };
     const ws = new WebSocket(url, options.protocols ?? [], {
       headers: options.headers ?? {},
-      handshakeTimeout: options.handshakeTimeoutMs ?? 3000,
+      handshakeTimeout: options.handshakeTimeoutMs ?? 30_000,
     });
     ws.on('upgrade', (res) => {
       obs.status = res.statusCode ?? null;
