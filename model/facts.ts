@@ -81,6 +81,8 @@ export function factDomains(policy: Policy): { [K in FactName]: ReadonlyArray<Fa
   return {
     ...all,
     origin: policy.allowedOrigins.length > 0 ? all.origin : ['absent'],
+    // A header without a scheme holds the bare token: no scheme to get wrong.
+    scheme: policy.credentials.header.scheme === null ? ['bearer', 'empty'] : all.scheme,
     structure: policy.maxTokenBytes === null ? all.structure.filter((s) => s !== 'oversize') : all.structure,
     alg: usesSymmetricKey(policy) ? all.alg.filter((a) => a !== 'key-confusion') : all.alg,
     iss: checked('iss'),

@@ -43,10 +43,30 @@ export type RequirableClaim = (typeof REQUIRABLE_CLAIMS)[number];
 export const USER_MODES = ['directory', 'stateless'] as const;
 export type UserMode = (typeof USER_MODES)[number];
 
+/** Where and how each placement carries the token (docs/policy.md "credentials"). */
+export interface CredentialWiring {
+  /** The header and its scheme; scheme null: the header holds the bare token (e.g. `X-Auth-Token`). */
+  header: { name: string; scheme: string | null };
+  /** Query parameter name. */
+  query: string;
+  /** Cookie name. */
+  cookie: string;
+  /** Offered as `[marker, prefix + token]`, or `[prefix + token]` when marker is null. */
+  subprotocol: { marker: string | null; prefix: string };
+  /** Subprotocols offered on every request (e.g. graphql-ws needs `graphql-transport-ws`). */
+  requiredSubprotocols: string[];
+  /** The first message, JSON with `{{token}}` where the token goes. */
+  firstMessage: { template: string };
+}
+
+export const TOKEN_PLACEHOLDER = '{{token}}';
+
 export interface Policy {
   profile: ProfileName;
   /** Placements the target reads a credential from; others are ignored. */
   placements: Record<Placement, boolean>;
+  /** Names, scheme, subprotocols and first-message template of the placements. */
+  credentials: CredentialWiring;
   /** Accepted JWS algorithms; HS* means a shared secret, the rest a JWKS. */
   algorithms: Algorithm[];
   /** How the token's kid selects the verification key. */
@@ -77,7 +97,12 @@ export interface Policy {
 }
 
 /** What a policy file may contain: any field, outcomes as single overrides. */
-export type PolicyInput = Partial<Omit<Policy, 'outcomes' | 'placements' | 'claimChecks'>> & {
+export type PolicyInput = Partial<Omit<Policy, 'outcomes' | 'placements' | 'claimChecks' | 'credentials'>> & {
+  credentials?: Partial<Omit<CredentialWiring, 'header' | 'subprotocol' | 'firstMessage'>> & {
+    header?: Partial<CredentialWiring['header']>;
+    subprotocol?: Partial<CredentialWiring['subprotocol']>;
+    firstMessage?: Partial<CredentialWiring['firstMessage']>;
+  };
   placements?: Partial<Record<Placement, boolean>>;
   claimChecks?: Partial<Record<CheckedClaim, ClaimCheckMode>>;
   outcomes?: Partial<Record<OverridableReason, Outcome>>;

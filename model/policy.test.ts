@@ -32,6 +32,10 @@ describe('policy', () => {
     [{ requiredClaims: ['iss'] }, /policy\.requiredClaims: "iss" cannot be listed/],
     [{ users: 'stateless' }, /policy\.requiredRole: must be null when users is "stateless"/],
     [{ maxTokenBytes: 10 }, /policy\.maxTokenBytes: a whole number of bytes/],
+    [{ credentials: { firstMessage: { template: '{"type":"auth"}' } } }, /policy\.credentials\.firstMessage\.template: JSON with \{\{token\}\} exactly once/],
+    [{ credentials: { firstMessage: { template: '{"token":{{token}}}' } } }, /policy\.credentials\.firstMessage\.template: not JSON once/],
+    [{ credentials: { header: { name: 'X Auth' } } }, /policy\.credentials\.header\.name: a non-empty token/],
+    [{ credentials: { queryName: 'x' } }, /policy\.credentials\.queryName: unknown credential field/],
   ])('rejects %j with a message naming the field', (input, message) => {
     expect(() => resolvePolicy(input as never)).toThrow(PolicyError);
     expect(() => resolvePolicy(input as never)).toThrow(message);

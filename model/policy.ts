@@ -13,6 +13,8 @@ import {
   USER_MODES,
   isSymmetric,
   type OverridableReason,
+  type CredentialWiring,
+  TOKEN_PLACEHOLDER,
   type Policy,
   type PolicyInput,
   type ProfileName,
@@ -41,6 +43,17 @@ function profileOutcomes(profile: ProfileName): Record<OverridableReason, Outcom
   return map;
 }
 
+function defaultWiring(): CredentialWiring {
+  return {
+    header: { name: 'Authorization', scheme: 'Bearer' },
+    query: 'access_token',
+    cookie: 'access_token',
+    subprotocol: { marker: 'bearer', prefix: '' },
+    requiredSubprotocols: [],
+    firstMessage: { template: `{"type":"auth","token":"${TOKEN_PLACEHOLDER}"}` },
+  };
+}
+
 export function profilePolicy(profile: ProfileName): Policy {
   return {
     profile,
@@ -53,6 +66,7 @@ export function profilePolicy(profile: ProfileName): Policy {
       // (the credential may still come), so "no token" cannot be answered with 401.
       'first-message': false,
     },
+    credentials: defaultWiring(),
     algorithms: ['HS256'],
     kid: 'required-matched',
     issuer: 'https://issuer.ws-auth-conformance.test',
@@ -103,6 +117,7 @@ export function resolvePolicy(input: PolicyInput = {}): Policy {
     profile,
     placements: { ...base.placements, ...(isObject(input.placements) ? input.placements : {}) },
     claimChecks: { ...base.claimChecks, ...(isObject(input.claimChecks) ? input.claimChecks : {}) },
+    credentials: mergeWiring(base.credentials, input.credentials, bad),
     outcomes: { ...base.outcomes, ...input.outcomes },
   };
   validate(policy, bad);
@@ -112,6 +127,50 @@ export function resolvePolicy(input: PolicyInput = {}): Policy {
 }
 
 type Bad = (field: string, message: string) => void;
+
+const WIRING_KEYS = ['header', 'query', 'cookie', 'subprotocol', 'requiredSubprotocols', 'firstMessage'];
+
+function mergeWiring(base: CredentialWiring, input: PolicyInput['credentials'], bad: Bad): CredentialWiring {
+  if (input === undefined) return base;
+  checkKeys('credentials', input, WIRING_KEYS, 'unknown credential field', bad);
+  if (!isObject(input)) return base;
+  checkKeys('credentials.header', input.header, ['name', 'scheme'], 'unknown field', bad);
+  checkKeys('credentials.subprotocol', input.subprotocol, ['marker', 'prefix'], 'unknown field', bad);
+  checkKeys('credentials.firstMessage', input.firstMessage, ['template'], 'unknown field', bad);
+  const part = <T extends object>(v: unknown) => (isObject(v) ? (v as Partial<T>) : {});
+  return {
+    ...base,
+    ...input,
+    header: { ...base.header, ...part<CredentialWiring['header']>(input.header) },
+    subprotocol: { ...base.subprotocol, ...part<CredentialWiring['subprotocol']>(input.subprotocol) },
+    firstMessage: { ...base.firstMessage, ...part<CredentialWiring['firstMessage']>(input.firstMessage) },
+  };
+}
+
+// RFC 9110 5.1 / 5.6.2: header and cookie names, query names and subprotocols are tokens.
+const TOKEN_CHARS = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function validateWiring(w: CredentialWiring, bad: Bad): void {
+  const name = (field: string, v: unknown) => (typeof v !== 'string' || !TOKEN_CHARS.test(v)) && bad(`credentials.${field}`, 'a non-empty token (letters, digits, !#$%&\'*+.^_`|~-)');
+  name('header.name', w.header.name);
+  if (w.header.scheme !== null) name('header.scheme', w.header.scheme);
+  name('query', w.query);
+  name('cookie', w.cookie);
+  if (w.subprotocol.marker !== null) name('subprotocol.marker', w.subprotocol.marker);
+  if (typeof w.subprotocol.prefix !== 'string' || (w.subprotocol.prefix !== '' && !TOKEN_CHARS.test(w.subprotocol.prefix))) bad('credentials.subprotocol.prefix', 'a string of token characters, or ""');
+  if (!Array.isArray(w.requiredSubprotocols)) bad('credentials.requiredSubprotocols', 'an array of subprotocol names');
+  else w.requiredSubprotocols.forEach((p, i) => name(`requiredSubprotocols.${i}`, p));
+  const t = w.firstMessage.template;
+  if (typeof t !== 'string' || t.split(TOKEN_PLACEHOLDER).length !== 2) {
+    bad('credentials.firstMessage.template', `JSON with ${TOKEN_PLACEHOLDER} exactly once, e.g. {"type":"connection_init","payload":{"token":"${TOKEN_PLACEHOLDER}"}}`);
+  } else {
+    try {
+      JSON.parse(t.replace(TOKEN_PLACEHOLDER, 'x'));
+    } catch {
+      bad('credentials.firstMessage.template', `not JSON once ${TOKEN_PLACEHOLDER} is replaced (put it inside a JSON string)`);
+    }
+  }
+}
 
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -149,6 +208,7 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 }
 
 function validate(p: Policy, bad: Bad): void {
+  validateWiring(p.credentials, bad);
   if (!Array.isArray(p.algorithms) || p.algorithms.length === 0) {
     bad('algorithms', `at least one of ${ALGORITHMS.join(', ')}`);
   } else {
@@ -200,6 +260,7 @@ const LATER_FIELDS: Partial<Policy> = {
   kid: 'required-matched',
   claimChecks: { iss: 'required', aud: 'required', typ: 'required' },
   users: 'directory',
+  credentials: defaultWiring(),
 };
 
 /** Reasons added after the first release; likewise, their outcome counts only when overridden. */

@@ -151,8 +151,8 @@ export function stagesFor(policy: Policy): Stage[] {
       ...(firstMessage
         ? [{ to: 'awaiting-auth-message', when: { placement: ['first-message'] }, label: 'none: first-message auth' }]
         : []),
-      ...(policy.placements['authorization-header']
-        ? [reject('credential-scheme', { placement: ['authorization-header'], scheme: ['other'] }, 'scheme not Bearer')]
+      ...(policy.placements['authorization-header'] && policy.credentials.header.scheme !== null
+        ? [reject('credential-scheme', { placement: ['authorization-header'], scheme: ['other'] }, `scheme not ${policy.credentials.header.scheme}`)]
         : []),
       ...(handshakePlacements.length > 0
         ? [

@@ -17,7 +17,6 @@ import type { Directory } from './directory/directory.ts';
 import { decide } from './handshake/decide.ts';
 import { logDecision, requestIdOf } from './handshake/log-decision.ts';
 import { pathOf, plainHttp, WS_PATH } from './http/plain.ts';
-import { BEARER_SUBPROTOCOL } from './handshake/extract.ts';
 import { fingerprint } from './handshake/fingerprint.ts';
 import { prepareKeys, type KeySource } from './handshake/keys.ts';
 import { closeCode, rejectStatus } from '../model/reasons.ts';
@@ -73,7 +72,12 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
     noServer: true,
     // Clients send one auth message at most; an oversize token in it must still get its 1008.
     maxPayload: Math.max(1024 * 1024, (policy.maxTokenBytes ?? 16384) * 4),
-    handleProtocols: (offered) => (offered.has(BEARER_SUBPROTOCOL) ? BEARER_SUBPROTOCOL : false),
+    // Echo a required subprotocol, else the credential's marker; never the token itself.
+    handleProtocols: (offered) => {
+      const { requiredSubprotocols, subprotocol } = policy.credentials;
+      const chosen = requiredSubprotocols.find((p) => offered.has(p)) ?? (subprotocol.marker !== null && offered.has(subprotocol.marker) ? subprotocol.marker : undefined);
+      return chosen ?? false;
+    },
   });
   const handshakes = new Set<Duplex>();
 

@@ -25,7 +25,9 @@ export function checkOrigin(request: UpgradeRequest, policy: Policy): HandshakeR
 
 type Found = { token: string } | { reason: HandshakeReason } | null;
 
-const READERS: Array<[Exclude<Placement, 'first-message'>, (request: UpgradeRequest) => Found]> = [
+type Wiring = Policy['credentials'];
+
+const READERS: Array<[Exclude<Placement, 'first-message'>, (request: UpgradeRequest, wiring: Wiring) => Found]> = [
   ['authorization-header', fromAuthorization],
   ['subprotocol', fromSubprotocol],
   ['cookie', fromCookie],
@@ -35,7 +37,7 @@ const READERS: Array<[Exclude<Placement, 'first-message'>, (request: UpgradeRequ
 export function extractCredential(request: UpgradeRequest, policy: Policy): Extraction {
   for (const [placement, read] of READERS) {
     if (!policy.placements[placement]) continue;
-    const found = read(request);
+    const found = read(request, policy.credentials);
     if (found === null) continue;
     if ('reason' in found) return { kind: 'reject', reason: found.reason, placement };
     return { kind: 'token', placement, token: found.token };
@@ -44,36 +46,43 @@ export function extractCredential(request: UpgradeRequest, policy: Policy): Extr
   return { kind: 'reject', reason: 'credential-missing', placement: null };
 }
 
-function fromAuthorization(request: UpgradeRequest): Found {
-  const value = request.headers.authorization;
+function fromAuthorization(request: UpgradeRequest, wiring: Wiring): Found {
+  const raw = request.headers[wiring.header.name.toLowerCase()];
+  const value = Array.isArray(raw) ? raw.join(', ') : raw;
   if (value === undefined) return null;
+  // No scheme: the header holds the bare token.
+  if (wiring.header.scheme === null) return value.trim() === '' ? { reason: 'credential-empty' } : { token: value.trim() };
   const match = /^\s*(\S*)(?:\s+(.*))?$/s.exec(value);
   const scheme = match?.[1] ?? '';
   const token = (match?.[2] ?? '').trim();
   if (scheme === '') return { reason: 'credential-empty' };
-  if (scheme.toLowerCase() !== 'bearer') return { reason: 'credential-scheme' };
+  if (scheme.toLowerCase() !== wiring.header.scheme.toLowerCase()) return { reason: 'credential-scheme' };
   return token === '' ? { reason: 'credential-empty' } : { token };
 }
 
-/** `Sec-WebSocket-Protocol: bearer, <token>`; the server echoes only `bearer`. */
-export const BEARER_SUBPROTOCOL = 'bearer';
-
-function fromSubprotocol(request: UpgradeRequest): Found {
+/** `Sec-WebSocket-Protocol: <marker>, <prefix><token>` (default `bearer, <token>`); the server echoes only the marker. */
+function fromSubprotocol(request: UpgradeRequest, wiring: Wiring): Found {
   const value = request.headers['sec-websocket-protocol'];
   if (value === undefined) return null;
-  const offered = value.split(',').map((p) => p.trim());
-  const at = offered.findIndex((p) => p.toLowerCase() === BEARER_SUBPROTOCOL);
+  const { marker, prefix } = wiring.subprotocol;
+  const offered = value.split(',').map((p) => p.trim()).filter((p) => !wiring.requiredSubprotocols.includes(p));
+  if (marker === null) {
+    const carrying = offered.find((p) => p.startsWith(prefix));
+    return carrying === undefined ? null : carrying === prefix ? { reason: 'credential-empty' } : { token: carrying.slice(prefix.length) };
+  }
+  const at = offered.findIndex((p) => p.toLowerCase() === marker.toLowerCase());
   if (at < 0) return null;
-  const token = offered[at + 1] ?? '';
+  const next = offered[at + 1] ?? '';
+  const token = next.startsWith(prefix) ? next.slice(prefix.length) : '';
   return token === '' ? { reason: 'credential-empty' } : { token };
 }
 
-function fromCookie(request: UpgradeRequest): Found {
+function fromCookie(request: UpgradeRequest, wiring: Wiring): Found {
   const value = request.headers.cookie;
   if (value === undefined) return null;
   for (const pair of value.split(';')) {
     const eq = pair.indexOf('=');
-    if (eq < 0 || pair.slice(0, eq).trim() !== 'access_token') continue;
+    if (eq < 0 || pair.slice(0, eq).trim() !== wiring.cookie) continue;
     let token = pair.slice(eq + 1).trim();
     if (token.length >= 2 && token.startsWith('"') && token.endsWith('"')) token = token.slice(1, -1);
     return token === '' ? { reason: 'credential-empty' } : { token };
@@ -81,9 +90,9 @@ function fromCookie(request: UpgradeRequest): Found {
   return null;
 }
 
-function fromQuery(request: UpgradeRequest): Found {
+function fromQuery(request: UpgradeRequest, wiring: Wiring): Found {
   const params = new URL(request.url ?? '/', 'http://backend.invalid').searchParams;
-  if (!params.has('access_token')) return null;
-  const token = (params.get('access_token') ?? '').trim();
+  if (!params.has(wiring.query)) return null;
+  const token = (params.get(wiring.query) ?? '').trim();
   return token === '' ? { reason: 'credential-empty' } : { token };
 }

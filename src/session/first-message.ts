@@ -1,8 +1,9 @@
 // First-message auth: the upgrade was accepted without a credential; the client must
-// send {"type":"auth","token":"<jwt>"} within the auth window. Anything else closes 1008.
+// send the policy's first message (default {"type":"auth","token":"<jwt>"}) within the auth window; anything else closes as the policy says (1008).
 import type { RawData, WebSocket } from 'ws';
 import { authenticate, type AuthContext } from '../handshake/authenticate.ts';
 import { STALLED, withDeadline } from '../handshake/deadline.ts';
+import { tokenFromMessage } from './auth-message.ts';
 import type { UpgradeRequest } from '../handshake/extract.ts';
 import { fingerprint } from '../handshake/fingerprint.ts';
 import { requestIdOf, userStateOf } from '../handshake/log-decision.ts';
@@ -22,7 +23,7 @@ export function awaitAuthMessage(ws: WebSocket, request: UpgradeRequest, ctx: Au
 
   async function onMessage(data: RawData, isBinary: boolean): Promise<void> {
     clearTimeout(window);
-    const token = isBinary ? null : parseAuthMessage(data.toString());
+    const token = isBinary ? null : tokenFromMessage(policy.credentials.firstMessage.template, data.toString()) || null;
     const log = (reason: 'auth-message-invalid' | 'auth-dependency-timeout' | null, extra: Record<string, unknown> = {}) =>
       logger.info('auth-message', {
         outcome: reason === null ? 'accept' : `close-${closeCodeFor(policy, reason)}`,
@@ -60,15 +61,5 @@ export function awaitAuthMessage(ws: WebSocket, request: UpgradeRequest, ctx: Au
     log(null, { userState: userStateOf(result.user, policy), user: result.user.userId });
     ws.send(JSON.stringify({ type: 'auth-ok' }));
     openSession(ws, result.user, result.claims, fingerprint(token), ctx, requestId);
-  }
-}
-
-function parseAuthMessage(text: string): string | null {
-  try {
-    const message = JSON.parse(text) as { type?: unknown; token?: unknown };
-    if (message?.type !== 'auth' || typeof message.token !== 'string' || message.token === '') return null;
-    return message.token;
-  } catch {
-    return null;
   }
 }

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { base64url, compactVerify, decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CANONICAL_FACTS, type Facts } from '../../../model/facts.ts';
-import { profilePolicy } from '../../../model/policy.ts';
+import { profilePolicy, resolvePolicy } from '../../../model/policy.ts';
+import { tokenFromMessage } from '../../../src/session/auth-message.ts';
 import { generateKeys, type SigningKeys } from '../../keys.ts';
 import { factsArbitrary } from '../arbitraries/facts.ts';
 import { forgeRequest, type ForgedRequest } from './request.ts';
@@ -143,6 +144,36 @@ describe('forge: one defect per fact value', () => {
     expect((await forge({ origin: 'allowed' })).headers[0]).toEqual(['Origin', policy.allowedOrigins[0]]);
     expect((await forge({ origin: 'null' })).headers[0]).toEqual(['Origin', 'null']);
     expect((await forge({ origin: 'foreign' })).headers[0]![1]).not.toBe(policy.allowedOrigins[0]);
+  });
+});
+
+describe('forge: credential wiring from the policy', () => {
+  const wired = resolvePolicy({
+    placements: { query: true, 'first-message': true },
+    credentials: {
+      header: { name: 'X-Auth-Token', scheme: null },
+      query: 'token',
+      cookie: 'jwt',
+      subprotocol: { marker: null, prefix: 'base64url.bearer.' },
+      requiredSubprotocols: ['graphql-transport-ws'],
+      firstMessage: { template: '{"type":"connection_init","payload":{"authorization":"Bearer {{token}}"}}' },
+    },
+  });
+  const wire = (f: Partial<Facts>) => forgeRequest({ ...CANONICAL_FACTS, ...f }, wired, ring, '/ws', 'user-1', now, 0);
+  it('puts the token under the names, scheme, prefix and template the policy gives, required subprotocols on every request', async () => {
+    const header = await wire({});
+    expect(header.headers).toContainEqual(['X-Auth-Token', header.token]);
+    expect(header.protocols).toEqual(['graphql-transport-ws']);
+    const query = await wire({ placement: 'query' });
+    expect(query.path).toBe(`/ws?token=${query.token}`);
+    const cookie = await wire({ placement: 'cookie' });
+    expect(cookie.headers).toContainEqual(['Cookie', `jwt=${cookie.token}`]);
+    const sub = await wire({ placement: 'subprotocol' });
+    expect(sub.protocols).toEqual(['graphql-transport-ws', `base64url.bearer.${sub.token}`]);
+    const first = await wire({ placement: 'first-message' });
+    expect(JSON.parse(first.authMessage!)).toEqual({ type: 'connection_init', payload: { authorization: `Bearer ${first.token}` } });
+    expect(tokenFromMessage('{"type":"connection_init","payload":{"authorization":"Bearer {{token}}"}}', first.authMessage!)).toBe(first.token);
+    expect(tokenFromMessage('{"type":"connection_init","payload":{"authorization":"Bearer {{token}}"}}', '{"type":"subscribe","payload":{"authorization":"x"}}')).toBeNull();
   });
 });
 

@@ -2,13 +2,12 @@
 // then the noise. The result is everything the driver sends, plus what a report may
 // say about the token (header, claims, signature fingerprint) without the token itself.
 import { fingerprintBytes } from '../../keys.ts';
-import type { Policy } from '../../../model/policy.ts';
+import { TOKEN_PLACEHOLDER, type Policy } from '../../../model/policy.ts';
 import type { Facts } from '../facts-util.ts';
 import { applyHeaderNoise } from '../noise.ts';
 import { forgeToken, type KeyRing } from './token.ts';
 
 export const FOREIGN_ORIGIN = 'https://evil.ws-auth-conformance.test';
-export const CREDENTIAL_NAME = 'access_token';
 /**
  * Tags every case so a backend's decision log can be joined to it (`run --logs`). Not a
  * fact and not noise: every case carries one, twins and noise variants alike.
@@ -59,7 +58,8 @@ export async function forgeRequest(
   let tokenInfo: TokenInfo | null = null;
   let expSeconds: number | null = null;
   if (facts.placement !== 'none') {
-    if (facts.scheme === 'empty') {
+    // The scheme fact belongs to the upgrade request; a first message always carries its token.
+    if (facts.scheme === 'empty' && facts.placement !== 'first-message') {
       token = '';
     } else {
       const forged = await forgeToken(facts, policy, ring, userId, nowMs, variant);
@@ -72,23 +72,28 @@ export async function forgeRequest(
   const query: Array<[string, string]> = [];
   const protocols: string[] = [];
   let authMessage: string | null = null;
+  const wiring = policy.credentials;
+  // Offered on every request: a backend that requires a subprotocol (graphql-ws) refuses a request without it.
+  protocols.push(...wiring.requiredSubprotocols);
   if (token !== null) {
     switch (facts.placement) {
-      case 'authorization-header':
-        headers.push(['Authorization', `${schemeWord(facts.scheme, variant)} ${token}`.trimEnd()]);
+      case 'authorization-header': {
+        const scheme = wiring.header.scheme === null ? '' : schemeWord(wiring.header.scheme, facts.scheme, variant);
+        headers.push([wiring.header.name, `${scheme} ${token}`.trim()]);
         break;
+      }
       case 'subprotocol':
-        protocols.push('bearer');
-        if (token !== '') protocols.push(token);
+        if (wiring.subprotocol.marker !== null) protocols.push(wiring.subprotocol.marker);
+        if (token !== '') protocols.push(`${wiring.subprotocol.prefix}${token}`);
         break;
       case 'cookie':
-        headers.push(['Cookie', `${CREDENTIAL_NAME}=${token}`]);
+        headers.push(['Cookie', `${wiring.cookie}=${token}`]);
         break;
       case 'query':
-        query.push([CREDENTIAL_NAME, token]);
+        query.push([wiring.query, token]);
         break;
       case 'first-message':
-        if (facts.session !== 'auth-message-never-sent') authMessage = JSON.stringify({ type: 'auth', token });
+        if (facts.session !== 'auth-message-never-sent') authMessage = firstMessage(wiring.firstMessage.template, token);
         break;
     }
   }
@@ -107,15 +112,23 @@ export async function forgeRequest(
   };
 }
 
-function schemeWord(scheme: Facts['scheme'], variant: number): string {
+/** The template with the token in place of the placeholder, escaped as a JSON string's content. */
+export function firstMessage(template: string, token: string): string {
+  return template.replace(TOKEN_PLACEHOLDER, JSON.stringify(token).slice(1, -1));
+}
+
+function schemeWord(expected: string, scheme: Facts['scheme'], variant: number): string {
   switch (scheme) {
     case 'bearer':
     case 'empty':
-      return 'Bearer';
-    case 'bearer-odd-case':
-      return ['bearer', 'BEARER', 'bEaReR'][variant % 3]!;
+      return expected;
+    case 'bearer-odd-case': {
+      const mixed = [...expected].map((c, i) => (i % 2 ? c.toUpperCase() : c.toLowerCase())).join('');
+      const odd = [expected.toLowerCase(), expected.toUpperCase(), mixed].filter((s) => s !== expected);
+      return odd[variant % odd.length] ?? mixed;
+    }
     case 'other':
-      return ['Basic', 'Token'][variant % 2]!;
+      return ['Basic', 'Token', 'Bearer'].filter((s) => s.toLowerCase() !== expected.toLowerCase())[variant % 2]!;
   }
 }
 
