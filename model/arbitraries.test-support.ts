@@ -37,6 +37,7 @@ export const policyArb: fc.Arbitrary<Policy> = fc
     requiredRole: fc.constantFrom<string | null>('chat', null),
     requiredClaims: fc.subarray([...REQUIRABLE_CLAIMS]),
     maxTokenBytes: fc.constantFrom<number | null>(8192, null),
+    session: fc.record({ closeAtExp: fc.boolean() }),
     allowedOrigins: fc.constantFrom<string[]>(['https://app.example'], []),
     userUnknownAs: fc.constantFrom('reject-401' as const, 'reject-403' as const),
     // Declared outcomes beyond 401/403: another status, accept-then-close, a 5xx for a stall, another close code.

@@ -24,6 +24,7 @@ export function declaredContracts(policy: Policy): DeclaredContract[] {
   }
   if (!requiresClaim(policy, 'exp')) add('exp-optional', 'requiredClaims', 'exp not required: a token without exp is accepted and never expires');
   if (!requiresClaim(policy, 'sub')) add('sub-optional', 'requiredClaims', 'sub not required: a token without sub is accepted');
+  if (!policy.session.closeAtExp) add('no-session-expiry', 'session.closeAtExp', 'no close at exp: an open session outlives its token (expiry-while-connected cases are not generated)');
   if (policy.maxTokenBytes === null) add('no-size-limit', 'maxTokenBytes', 'no token size limit of its own: oversize tokens are not generated');
   if (policy.users === 'stateless') {
     add('stateless', 'users', 'stateless: no user directory, so unknown, inactive and role-less users, stalled lookups and revocation are not generated');

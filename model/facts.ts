@@ -93,7 +93,12 @@ export function factDomains(policy: Policy): { [K in FactName]: ReadonlyArray<Fa
     jti: requiresClaim(policy, 'jti') ? all.jti : ['present'],
     user: stateless ? ['active'] : policy.requiredRole === null ? all.user.filter((u) => u !== 'lacks-role') : all.user,
     latency: stateless ? ['within-budget'] : all.latency,
-    session: all.session.filter((s) => (s !== 'auth-message-never-sent' || policy.placements['first-message']) && (s !== 'user-revoked' || !stateless)),
+    session: all.session.filter(
+      (s) =>
+        (s !== 'auth-message-never-sent' || policy.placements['first-message']) &&
+        (s !== 'user-revoked' || !stateless) &&
+        (s !== 'token-expires' || policy.session.closeAtExp),
+    ),
   };
 }
 

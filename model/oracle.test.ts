@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { factsArb, noiseArb, policyArb } from './arbitraries.test-support.ts';
-import { CANONICAL_FACTS, NO_NOISE, defectsOf, type FactValue } from './facts.ts';
+import { CANONICAL_FACTS, NO_NOISE, defectsOf, factDomains, type FactValue } from './facts.ts';
 import { machineFor, outcomeOf, type TerminalMeta } from './machine.ts';
 import { predict } from './oracle.ts';
 import { allStateIds } from './paths.ts';
@@ -178,6 +178,9 @@ describe('machine', () => {
     const ids = allStateIds(machineFor(weak));
     for (const absent of ['key-unknown-kid', 'token-oversize', 'lookup', 'user', 'role', 'iss-missing', 'typ', 'sub', 'dependency-timeout']) expect(ids).not.toContain(absent);
     for (const present of ['iss', 'iss-mismatch', 'aud-missing', 'exp-missing']) expect(ids).toContain(present);
+    const noExpiry = resolvePolicy({ session: { closeAtExp: false } });
+    expect(allStateIds(machineFor(noExpiry))).not.toContain('session-token-expired');
+    expect(factDomains(noExpiry).session).not.toContain('token-expires');
     const strict = resolvePolicy({ requiredClaims: ['exp', 'nbf', 'iat', 'jti'] });
     expect(allStateIds(machineFor(strict))).toEqual(expect.arrayContaining(['iat', 'jti', 'nbf-missing', 'iat-missing', 'jti-missing']));
     expect(predict(weak, { ...CANONICAL_FACTS, key: 'unknown-kid', iss: 'missing', sub: 'missing', user: 'missing' })).toMatchObject({ outcome: 'accept' });

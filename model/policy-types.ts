@@ -88,6 +88,8 @@ export interface Policy {
   allowedOrigins: string[];
   /** Time within which the target must answer the upgrade or release the socket. */
   handshakeDeadlineMs: number;
+  /** What an open session is held to: closed when the token reaches exp (+ skew), or not. */
+  session: { closeAtExp: boolean };
   /** Time after accept within which a first-message auth must arrive. */
   authWindowMs: number;
   /** Largest token the target accepts; a larger one is `token-oversize`. null: no limit of its own. */
@@ -97,7 +99,8 @@ export interface Policy {
 }
 
 /** What a policy file may contain: any field, outcomes as single overrides. */
-export type PolicyInput = Partial<Omit<Policy, 'outcomes' | 'placements' | 'claimChecks' | 'credentials'>> & {
+export type PolicyInput = Partial<Omit<Policy, 'outcomes' | 'placements' | 'claimChecks' | 'credentials' | 'session'>> & {
+  session?: Partial<Policy['session']>;
   credentials?: Partial<Omit<CredentialWiring, 'header' | 'subprotocol' | 'firstMessage'>> & {
     header?: Partial<CredentialWiring['header']>;
     subprotocol?: Partial<CredentialWiring['subprotocol']>;

@@ -79,6 +79,7 @@ export function profilePolicy(profile: ProfileName): Policy {
     requiredRole: 'chat',
     allowedOrigins: ['https://app.ws-auth-conformance.test'],
     handshakeDeadlineMs: 1000,
+    session: { closeAtExp: true },
     authWindowMs: 1000,
     maxTokenBytes: 8192,
     outcomes: profileOutcomes(profile),
@@ -104,6 +105,7 @@ export function resolvePolicy(input: PolicyInput = {}): Policy {
   const unknown = Object.keys(input).filter((key) => !known.has(key));
   for (const key of unknown) bad(key, `unknown field; known fields: ${[...known].join(', ')}`);
   checkKeys('placements', input.placements, PLACEMENTS, 'unknown placement', bad);
+  checkKeys('session', input.session, ['closeAtExp'], 'unknown session rule', bad);
   checkKeys('claimChecks', input.claimChecks, CHECKED_CLAIMS, 'not a checked claim', bad);
   const overridable: readonly string[] = REASONS.filter((r) => r !== 'client-closed');
   checkKeys('outcomes', input.outcomes, overridable, 'not an overridable reason (client-closed is always accept)', bad);
@@ -118,6 +120,7 @@ export function resolvePolicy(input: PolicyInput = {}): Policy {
     placements: { ...base.placements, ...(isObject(input.placements) ? input.placements : {}) },
     claimChecks: { ...base.claimChecks, ...(isObject(input.claimChecks) ? input.claimChecks : {}) },
     credentials: mergeWiring(base.credentials, input.credentials, bad),
+    session: { ...base.session, ...(isObject(input.session) ? input.session : {}) },
     outcomes: { ...base.outcomes, ...input.outcomes },
   };
   validate(policy, bad);
@@ -209,6 +212,7 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 
 function validate(p: Policy, bad: Bad): void {
   validateWiring(p.credentials, bad);
+  if (typeof p.session.closeAtExp !== 'boolean') bad('session.closeAtExp', 'true or false');
   if (!Array.isArray(p.algorithms) || p.algorithms.length === 0) {
     bad('algorithms', `at least one of ${ALGORITHMS.join(', ')}`);
   } else {
@@ -261,6 +265,7 @@ const LATER_FIELDS: Partial<Policy> = {
   claimChecks: { iss: 'required', aud: 'required', typ: 'required' },
   users: 'directory',
   credentials: defaultWiring(),
+  session: { closeAtExp: true },
 };
 
 /** Reasons added after the first release; likewise, their outcome counts only when overridden. */

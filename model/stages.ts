@@ -237,7 +237,7 @@ export function stagesFor(policy: Policy): Stage[] {
     event: 'CLIENT_CLOSED',
     branches: [{ to: 'client-closed', label: 'client closes' }],
     alsoOn: [
-      { event: 'TOKEN_EXPIRED', to: 'session-token-expired', label: 'exp + skew reached' },
+      ...(policy.session.closeAtExp ? [{ event: 'TOKEN_EXPIRED' as const, to: 'session-token-expired', label: 'exp + skew reached' }] : []),
       { event: 'USER_REVOKED', to: 'session-user-revoked', label: 'user deactivated / deleted' },
     ],
   });

@@ -60,5 +60,5 @@ export function validateClaims(
 
 /** When the session must end: `exp` + skew, in epoch milliseconds; null without `exp`. */
 export function sessionDeadline(claims: Claims, policy: Policy): number | null {
-  return isNumericDate(claims.exp) ? (claims.exp + policy.clockSkewSeconds) * 1000 : null;
+  return policy.session.closeAtExp && isNumericDate(claims.exp) ? (claims.exp + policy.clockSkewSeconds) * 1000 : null;
 }
