@@ -1,5 +1,5 @@
 // The reference backend under hostile input: request heads that never end (slowloris)
-// are dropped by the handshake deadline while valid handshakes still answer, and a
+// are dropped a second after the handshake deadline while valid handshakes answer, and a
 // validly signed `sub` no directory can store gets a reason (403 user-unknown when the
 // token is well-formed JSON, 401 token-malformed when its bytes are not UTF-8), never a 503.
 // Timing figures for the same attack: `npm run slowloris`.

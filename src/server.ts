@@ -58,6 +58,7 @@ export interface ReferenceBackend {
 const MAX_HEADER_BYTES = 256 * 1024;
 // For an assembly without a deadline (the no-deadline mutant): Node's own default.
 const DEFAULT_HEAD_TIMEOUT_MS = 60_000;
+const HEAD_GRACE_MS = 1000;
 
 export async function startReferenceBackend(options: ReferenceBackendOptions): Promise<ReferenceBackend> {
   const { policy, directory } = options;
@@ -194,11 +195,13 @@ export async function startReferenceBackend(options: ReferenceBackendOptions): P
   };
 }
 
-// A request head that is slow or never ends (slowloris) is dropped by the handshake
-// deadline, not by Node's defaults (60 s, checked every 30 s); the check runs often
-// enough that thousands of such sockets are released a few at a time, not all at once.
+// A request head that is slow or never ends (slowloris) is dropped a second after the
+// handshake deadline, not by Node's defaults (60 s, checked every 30 s). The second is
+// for a client (or this server) slowed by a busy machine: Node's check can run before
+// bytes already received are read, and a 408 to a real client would be a false answer.
+// The check runs often enough that thousands of sockets are released a few at a time.
 function headTimeouts(deadlineMs: number | null): { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } {
-  const ms = deadlineMs ?? DEFAULT_HEAD_TIMEOUT_MS;
+  const ms = deadlineMs === null ? DEFAULT_HEAD_TIMEOUT_MS : deadlineMs + HEAD_GRACE_MS;
   return { headersTimeout: ms, requestTimeout: ms, connectionsCheckingInterval: Math.max(10, Math.min(250, Math.floor(ms / 4))) };
 }
 
