@@ -21,6 +21,8 @@ export interface Confirmation {
   status: 'deterministic' | 'flaky' | 'not-reproduced';
   attempts: number;
   reproduced: number;
+  /** Replays set aside because the moment was slow (the engine's loop stalled, or the control was slow too). */
+  spoiled?: number;
 }
 
 /** The request as it may be shown: the token replaced by its fingerprint. */

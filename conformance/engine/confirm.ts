@@ -21,7 +21,11 @@ import { compareTwins, type TwinReport } from './relate.ts';
 
 /** Replays at once: few enough that the replays do not load the target themselves. */
 const CONFIRM_CONCURRENCY = 4;
-/** Extra tries for replays spoiled by the engine's own loop stalls. */
+/**
+ * Tries beyond `attempts` for replays spoiled by a slow moment. When they run out, the
+ * remaining attempts are not made: a moment slow throughout proves nothing about the
+ * case (the control, a valid case, was slow too), so it is not reported as diverging.
+ */
 const SPOILED_RETRIES = 4;
 
 export interface Confirmed {
@@ -65,12 +69,15 @@ async function confirmOne(ctx: RunContext, first: JudgedRun, twins: NonNullable<
   let counted = 0;
   let chosen: { run: JudgedRun; twins: TwinReport[] | null } | null = null;
   let last: { run: JudgedRun; twins: TwinReport[] | null } = { run: first, twins: null };
-  for (let tries = 0; counted < attempts && !ctx.signal?.aborted; tries++) {
+  let spoiled = 0;
+  for (let tries = 0; counted < attempts && spoiled <= SPOILED_RETRIES && !ctx.signal?.aborted; tries++) {
     const [controlRun, run, ...twinRuns] = await Promise.all([control ? ctx.runCase(control) : null, ctx.runCase(first.kase), ...twins.map((t) => ctx.runCase(t.kase))]);
     const all = [run!, ...twinRuns];
     const slowMoment = controlRun !== null && !answeredWithin(controlRun, ctx.settings.deadlineMs / 2);
-    // Skipped so far: tries - counted. Past the spare tries, a spoiled replay counts.
-    if ((slowMoment || all.some((r) => ctx.spoiled(r))) && tries - counted < SPOILED_RETRIES) continue;
+    if (slowMoment || all.some((r) => ctx.spoiled(r))) {
+      spoiled += 1;
+      continue;
+    }
     counted += 1;
     let reports: TwinReport[] | null = null;
     if (twins.length) {
@@ -87,5 +94,5 @@ async function confirmOne(ctx: RunContext, first: JudgedRun, twins: NonNullable<
   }
   const status = reproduced === 0 ? 'not-reproduced' : reproduced === counted ? 'deterministic' : 'flaky';
   const shown = chosen ?? last;
-  return { confirmation: { status, attempts: counted, reproduced }, run: shown.run, twins: shown.twins };
+  return { confirmation: { status, attempts: counted, reproduced, ...(spoiled ? { spoiled } : {}) }, run: shown.run, twins: shown.twins };
 }

@@ -20,7 +20,7 @@ export function confirmationText(c: Confirmation | undefined): string {
   if (!c) return 'unconfirmed';
   if (c.status === 'deterministic') return `reproduced ${c.reproduced}/${c.attempts}`;
   if (c.status === 'flaky') return `flaky: reproduced ${c.reproduced} of ${c.attempts} replays`;
-  return `not reproduced in ${c.attempts} replays`;
+  return `not reproduced in ${c.attempts} replays${c.spoiled ? ` (${c.spoiled} more set aside: the moment was slow)` : ''}`;
 }
 
 export function formatSummary(result: RunResult, maxDivergences = 20): string {
