@@ -26,7 +26,8 @@ export { reportDocument } from './report/json.ts';
 export { REPORT_SCHEMA, type ReportDocument } from './report/document.ts';
 
 // Targets: the reference backend in-process, any backend by URL, the backend image under Testcontainers.
-export type { Target, TargetCapabilities, UserRequest } from './targets/target.ts';
+export type { Target, UserRequest } from './targets/target.ts';
+export type { TargetCapabilities } from './capabilities/capabilities.ts';
 export { startEmbeddedTarget, closeSharedDirectory, type EmbeddedTargetOptions } from './targets/embedded.ts';
 export { startUrlTarget, type UrlTargetOptions, type UserSource } from './targets/url.ts';
 export type { ContainerTargetOptions } from './targets/container.ts';

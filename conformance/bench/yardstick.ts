@@ -7,7 +7,7 @@ import type { Case } from '../cases/case.ts';
 import { forgeRequest, type ForgedRequest } from '../cases/forge/request.ts';
 import { KeyRing } from '../cases/forge/token.ts';
 import { estimatedCost, userRequestFor, variantOf, type DriveSettings } from '../drive/execute.ts';
-import { runPool } from '../drive/pool.ts';
+import { runPool } from '../pool/pool.ts';
 import type { Target } from '../targets/target.ts';
 
 export interface Forged {

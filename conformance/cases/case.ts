@@ -3,8 +3,7 @@ import type { Facts } from './facts-util.ts';
 import { canonicalFor } from '../../model/facts.ts';
 import { PLACEMENTS, type Policy } from '../../model/policy.ts';
 import { predict, type Prediction } from '../../model/oracle.ts';
-
-export type RelationId = 'noise-invariance' | 'placement-equivalence';
+import type { RelationId } from '../relations/relations.ts';
 
 export type CaseSource =
   | { kind: 'canary' }

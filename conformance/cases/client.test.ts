@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { profilePolicy, resolvePolicy } from '../../model/policy.ts';
 import { canonicalFacts } from './case.ts';
 import { adaptPlan, clientCanonical, clientUnavailable } from './client.ts';
-import { blockedBy, planCases } from './plan.ts';
+import { blockedBy } from '../capabilities/capabilities.ts';
+import { planCases } from './plan.ts';
 
 const policy = profilePolicy('default');
 

@@ -2,11 +2,12 @@
 // `browser`: a web page, which cannot set an Authorization header and sees only what
 // its WebSocket API shows (model/browser.ts). A browser run moves the model's paths to
 // the first placement a page can use, and reports what it cannot send as not covered.
-import { BROWSER_PLACEMENTS, BROWSER_UNUSABLE_REASON } from '../../model/browser.ts';
+import { BROWSER_PLACEMENTS } from '../../model/browser.ts';
 import { predict } from '../../model/oracle.ts';
 import { PLACEMENTS, type Policy } from '../../model/policy.ts';
 import { CANONICAL_FACTS, type Facts } from './facts-util.ts';
-import type { CasePlan, Unavailable } from './plan.ts';
+import type { Unavailable } from '../capabilities/capabilities.ts';
+import type { CasePlan } from './plan.ts';
 
 export const CLIENTS = ['any', 'browser'] as const;
 export type Client = (typeof CLIENTS)[number];
@@ -26,10 +27,6 @@ export function clientCanonical(canonical: Facts, policy: Policy, client: Client
 export function clientUnavailable(unavailable: Unavailable, client: Client): Unavailable {
   if (client === 'any') return unavailable;
   return { ...unavailable, placement: [...new Set([...(unavailable.placement ?? []), 'authorization-header'])] };
-}
-
-export function clientLimitReason(fact: string, value: string): string | null {
-  return fact === 'placement' && value === 'authorization-header' ? BROWSER_UNUSABLE_REASON : null;
 }
 
 /**

@@ -4,17 +4,15 @@
 import type fc from 'fast-check';
 import { predict } from '../../model/oracle.ts';
 import { PLACEMENTS, type Placement, type Policy } from '../../model/policy.ts';
-import { RELATIONS } from '../judge/relations.ts';
-import { unavailableReason } from '../targets/target.ts';
+import { blockedBy, type Unavailable } from '../capabilities/capabilities.ts';
 import { DEFAULT_FUZZ_SHAPE, type FuzzShape } from './arbitraries/facts.ts';
-import type { Case, RelationId } from './case.ts';
-import { hasNoise, type FactName, type Facts } from './facts-util.ts';
+import { RELATIONS, type RelationId } from '../relations/relations.ts';
+import type { Case } from './case.ts';
+import { hasNoise, type Facts } from './facts-util.ts';
 import { casesFromPaths } from './from-paths.ts';
 import { fuzzArbitrary, fuzzCases } from './fuzz.ts';
 import { BYPASS_HEADERS } from './noise.ts';
 import { shardPlan, type Shard } from './shard.ts';
-
-export type Unavailable = Partial<Record<FactName, string[]>>;
 
 export interface PlanInput {
   /** Run exactly these (replay) instead of paths and fuzz. */
@@ -115,14 +113,6 @@ export function twinCases(policy: Policy, kase: Case, enabled: readonly string[]
 
 export function handshakePlacements(policy: Policy): Placement[] {
   return PLACEMENTS.filter((p) => p !== 'first-message' && policy.placements[p]);
-}
-
-/** The reason a case cannot run on this target, or null. */
-export function blockedBy(facts: Facts, unavailable: Unavailable): string | null {
-  for (const [fact, values] of Object.entries(unavailable) as Array<[FactName, string[]]>) {
-    if (values.includes(facts[fact] as string)) return `${fact}=${facts[fact]}: ${unavailableReason(fact, facts[fact] as string)}`;
-  }
-  return null;
 }
 
 function withBypassHeader(facts: Facts, i: number): Facts | null {

@@ -3,7 +3,8 @@
 // fuzz case with its twins), and groups are dealt round-robin in plan order, so every
 // shard plans the same cases and runs its own share. The canary runs in every shard.
 import type { Case } from './case.ts';
-import { blockedBy, type CasePlan, type Unavailable } from './plan.ts';
+import { blockedBy, type Unavailable } from '../capabilities/capabilities.ts';
+import type { CasePlan } from './plan.ts';
 
 export interface Shard {
   /** 1-based. */

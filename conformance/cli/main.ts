@@ -1,6 +1,6 @@
 import { isConformanceError } from '../../model/errors.ts';
 import type { Command } from './command.ts';
-import { packageVersion } from './version.ts';
+import { packageVersion } from '../report/version.ts';
 
 // Lazy imports keep `--help` fast and let each command load only what it needs.
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {

@@ -1,7 +1,7 @@
 // `ws-auth-conformance mutants`: the mutation score of the suite against the field
 // failures, measured, not assumed.
 import { MUTANT_IDS, isMutantId, type MutantId } from '../../src/index.ts';
-import { runPool } from '../drive/pool.ts';
+import { runPool } from '../pool/pool.ts';
 import { scoreMutant, type MutantScore } from '../mutation/score.ts';
 import { closeSharedDirectory } from '../targets/embedded.ts';
 import { integerFlag, parseFlags } from '../../src/cli/flags.ts';

@@ -11,7 +11,7 @@ import { COUNTEREXAMPLE_SCHEMA, type Counterexample } from '../replay/counterexa
 import { curlCommand } from '../replay/curl.ts';
 import { exitCodeOf } from '../result.ts';
 import { startEmbeddedTarget } from '../targets/embedded.ts';
-import { TARGETS } from '../targets/registry.ts';
+import { TARGETS } from '../config/target-kinds.ts';
 import { integerFlag, parseFlags } from '../../src/cli/flags.ts';
 import { UsageError } from '../../model/errors.ts';
 import type { Command } from './command.ts';

@@ -8,7 +8,7 @@ import { combineReporters, type Reporter } from '../report/events.ts';
 import { reportDocument } from '../report/json.ts';
 import { parseShard } from '../cases/shard.ts';
 import { ENV_HELP, flagsFromEnv } from './env.ts';
-import { TARGETS } from '../targets/registry.ts';
+import { TARGETS } from '../config/target-kinds.ts';
 import { parseMapping } from '../logs/mapping.ts';
 import { CLIENTS, isClient, type Client } from '../cases/client.ts';
 import { integerFlag, parseFlags } from '../../src/cli/flags.ts';

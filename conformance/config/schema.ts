@@ -2,7 +2,7 @@
 // resolves to once flags are applied. `defineConfig` only types the object.
 import type { Policy, PolicyInput, ProfileName } from '../../model/policy.ts';
 import type { Waiver } from '../report/gate.ts';
-import type { UserKind } from '../targets/target.ts';
+import type { UserKind } from '../capabilities/capabilities.ts';
 
 export interface EmbeddedTargetConfig {
   kind: 'embedded';

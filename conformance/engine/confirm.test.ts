@@ -9,7 +9,8 @@ import { customCase } from '../cases/case.ts';
 import { runConformance } from '../engine.ts';
 import { exitCodeOf, type CompletedRun, type RunResult } from '../result.ts';
 import { startEmbeddedTarget } from '../targets/embedded.ts';
-import type { Target, UserKind } from '../targets/target.ts';
+import type { Target } from '../targets/target.ts';
+import type { UserKind } from '../capabilities/capabilities.ts';
 import { adaptiveConcurrency, ADAPTIVE, fixedConcurrency } from './concurrency.ts';
 import { emptyEvidence } from '../drive/evidence.ts';
 

@@ -11,7 +11,7 @@
 // not count.
 import type { Case } from '../cases/case.ts';
 import type { CasePlan } from '../cases/plan.ts';
-import { runPool } from '../drive/pool.ts';
+import { runPool } from '../pool/pool.ts';
 import { observedOutcome } from '../drive/evidence.ts';
 import { isDivergentRun, sameDivergence, type JudgedRun } from '../judge/case-run.ts';
 import type { Confirmation } from '../result.ts';

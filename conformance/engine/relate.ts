@@ -4,18 +4,19 @@ import type { CasePlan } from '../cases/plan.ts';
 import { observedOutcome } from '../drive/evidence.ts';
 import type { CaseRun, JudgedRun } from '../judge/case-run.ts';
 import type { Finding } from '../judge/context.ts';
-import { RELATIONS } from '../judge/relations.ts';
+import { compareTwin } from '../judge/relations.ts';
+import type { RelationId } from '../relations/relations.ts';
 import type { CaseResult } from '../result.ts';
 import type { RunContext } from './context.ts';
 
 export type TwinReport = CaseResult['twins'][number];
 
 /** Compares a run with its twins' runs; the findings of the relations that broke. */
-export function compareTwins(run: JudgedRun, twins: ReadonlyArray<{ relation: string; run: JudgedRun }>): { findings: Finding[]; reports: TwinReport[] } {
+export function compareTwins(run: JudgedRun, twins: ReadonlyArray<{ relation: RelationId; run: JudgedRun }>): { findings: Finding[]; reports: TwinReport[] } {
   const findings: Finding[] = [];
   const reports: TwinReport[] = [];
   for (const twin of twins) {
-    const finding = RELATIONS.find((r) => r.id === twin.relation)!.compare(run.exec.evidence, twin.run.exec.evidence, run.kase.facts);
+    const finding = compareTwin(twin.relation, run.exec.evidence, twin.run.exec.evidence, run.kase.facts);
     reports.push({ relation: twin.relation, key: twin.run.kase.key, observed: observedOutcome(twin.run.exec.evidence), holds: finding === null });
     if (finding) findings.push(finding);
   }

@@ -6,7 +6,8 @@ import { profilePolicy, resolvePolicy, type Policy } from '../../model/policy.ts
 import { emptyEvidence, type Evidence } from '../drive/evidence.ts';
 import type { Finding } from './context.ts';
 import { judge } from './judge.ts';
-import { RELATIONS } from './relations.ts';
+import { RELATIONS } from '../relations/relations.ts';
+import { compareTwin } from './relations.ts';
 
 const base = profilePolicy('default');
 const FP = 'f1ngerpr1nt00000';
@@ -137,7 +138,7 @@ describe('relations', () => {
     const facts: Facts = { ...CANONICAL_FACTS, signature: 'stripped', noise: { headers: [['X-E2E-Test', 'true']], query: [], headerCase: 'canonical', reverseHeaders: false } };
     const noise = RELATIONS.find((r) => r.id === 'noise-invariance')!;
     expect(noise.twin(facts, [])?.noise.headers).toEqual([]);
-    const finding = noise.compare(upgraded(), http(401, BEARER_INVALID), facts)!;
+    const finding = compareTwin('noise-invariance', upgraded(), http(401, BEARER_INVALID), facts)!;
     expect(finding.verdict).toBe('FAILED-SECURITY');
     const v = verdicts(facts, upgraded(), base, [finding]);
     expect(v).toMatchObject({ handshake: 'FAILED-SECURITY', hint: 'header-bypass' });
@@ -149,8 +150,9 @@ describe('relations', () => {
     const f = { ...CANONICAL_FACTS, placement: 'cookie' as const };
     expect(rel.twin(f, ['authorization-header', 'cookie'])?.placement).toBe('authorization-header');
     expect(rel.twin({ ...f, placement: 'query' }, ['authorization-header', 'cookie'])).toBeNull();
-    expect(rel.compare(http(401), http(401), f)).toBeNull();
-    expect(rel.compare(upgraded(), http(401), f)?.verdict).toBe('FAILED-SECURITY');
+    expect(compareTwin('placement-equivalence', http(401), http(401), f)).toBeNull();
+    expect(compareTwin('placement-equivalence', upgraded(), http(401), f)?.verdict).toBe('FAILED-SECURITY');
+    expect(compareTwin('placement-equivalence', http(401), upgraded(), f)?.verdict).toBe('FAILED');
   });
 });
 
@@ -179,10 +181,9 @@ describe('judged on what a browser page sees (--client browser)', () => {
   });
 
   it('a relation broken only between 401 and 403 is invisible; one between accept and a refusal is not', () => {
-    const noise = RELATIONS.find((r) => r.id === 'noise-invariance')!;
     const facts: Facts = { ...CANONICAL_FACTS, signature: 'stripped', noise: { headers: [['X-E2E-Test', 'true']], query: [], headerCase: 'canonical', reverseHeaders: false } };
-    const hidden = noise.compare(http(403), http(401, BEARER_INVALID), facts)!;
-    const shown = noise.compare(upgraded(), http(401, BEARER_INVALID), facts)!;
+    const hidden = compareTwin('noise-invariance', http(403), http(401, BEARER_INVALID), facts)!;
+    const shown = compareTwin('noise-invariance', upgraded(), http(401, BEARER_INVALID), facts)!;
     const run = (finding: Finding) =>
       judge({ policy: base, facts, prediction: predict(base, facts), evidence: http(401, BEARER_INVALID), expSeconds: null, tokenPresented: true, timing: { handshakeDeadlineMs: 1500, expiryToleranceMs: 1500 }, client: 'browser' }, FP, [finding]).handshake;
     expect(run(hidden)).toBe('OK');

@@ -1,7 +1,7 @@
 // What each rule of the SARIF output and the HTML report means: the checks and
 // relations of the judge, and the hints (field-failure ids) that name a likely cause.
 import { CHECKS } from '../judge/checks.ts';
-import { RELATIONS } from '../judge/relations.ts';
+import { RELATIONS } from '../relations/relations.ts';
 
 export interface RuleText {
   id: string;

@@ -1,16 +1,15 @@
 // From case runs to the values a report shows: one CaseResult per case, and the
 // run's summary (counts by outcome and verdict, coverage reached, cases per second).
 import { declaredContracts } from '../../model/declared.ts';
+import { unavailableReason, type Unavailable } from '../capabilities/capabilities.ts';
 import { measureCoverage } from '../../model/paths.ts';
 import type { Policy } from '../../model/policy.ts';
 import { describeFacts, type FactName } from '../cases/facts-util.ts';
-import type { Unavailable } from '../cases/plan.ts';
 import { observedOutcome } from '../drive/evidence.ts';
 import { isDivergentRun, type CaseRun } from '../judge/case-run.ts';
 import { NOT_APPLICABLE } from '../judge/verdict.ts';
 import { redactRequest } from '../replay/counterexample.ts';
 import type { CaseResult, Summary } from '../result.ts';
-import { unavailableReason } from '../targets/target.ts';
 
 export function toResult(run: CaseRun, strict: boolean, revealTokens = false): CaseResult {
   const base = {

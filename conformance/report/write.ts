@@ -1,7 +1,7 @@
 // `--report DIR`: everything a pipeline consumes, written from one report document.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { packageVersion } from '../cli/version.ts';
+import { packageVersion } from './version.ts';
 import type { RunResult } from '../result.ts';
 import type { ReportDocument } from './document.ts';
 import type { Reporter } from './events.ts';

@@ -7,10 +7,11 @@ import { predict } from '../../model/oracle.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { Case } from '../cases/case.ts';
 import { deviations, describeFacts, hasNoise, isTimingDependent, type Facts } from '../cases/facts-util.ts';
-import { twinCases, type Unavailable } from '../cases/plan.ts';
+import type { Unavailable } from '../capabilities/capabilities.ts';
+import { twinCases } from '../cases/plan.ts';
 import type { CaseRun, JudgedRun } from '../judge/case-run.ts';
 import type { Finding } from '../judge/context.ts';
-import { RELATIONS } from '../judge/relations.ts';
+import { compareTwin } from '../judge/relations.ts';
 import { shrinkCase } from './shrink.ts';
 
 export interface ShrinkBudget {
@@ -84,7 +85,7 @@ async function shrinkOne(original: JudgedRun, sig: string, budget: ShrinkBudget,
     if (ctx.relations) {
       for (const twin of twinCases(ctx.policy, kase, ctx.enabled, ctx.unavailable)) {
         const t = await ctx.runCase(twin.kase);
-        const f = RELATIONS.find((r) => r.id === twin.relation)!.compare(run.exec.evidence, t.exec.evidence, facts);
+        const f = compareTwin(twin.relation, run.exec.evidence, t.exec.evidence, facts);
         if (f) findings.push(f);
       }
     }

@@ -8,8 +8,8 @@ import { profilePolicy, type Policy } from '../../model/policy.ts';
 import { ConfigError } from '../../model/errors.ts';
 import { generateKeys } from '../keys.ts';
 import { closeEmbeddedHost, startEmbeddedHost } from './embedded-host.ts';
-import type { Target, UserKind, UserRequest } from './target.ts';
-import { MIN_SKEW_FOR_WITHIN_SKEW } from '../cases/forge/claims.ts';
+import type { Target, UserRequest } from './target.ts';
+import { MIN_SKEW_FOR_WITHIN_SKEW, type UserKind } from '../capabilities/capabilities.ts';
 
 export { startEmbeddedHost, closeEmbeddedHost } from './embedded-host.ts';
 

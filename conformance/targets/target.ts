@@ -1,13 +1,9 @@
 // A target: a backend the engine can send cases to, with what it takes to set a case
 // up (users in its directory, a stalled lookup). Embedded, url and (later) container
 // targets implement this one interface; the engine knows nothing else about them.
-import { factDomains, type FactName, type FactValue } from '../../model/facts.ts';
 import type { Policy } from '../../model/policy.ts';
+import type { TargetCapabilities, UserKind } from '../capabilities/capabilities.ts';
 import type { SigningKeys } from '../keys.ts';
-import { clientLimitReason } from '../cases/client.ts';
-import { MIN_SKEW_FOR_WITHIN_SKEW } from '../cases/forge/claims.ts';
-
-export type UserKind = FactValue<'user'>;
 
 /** One subject to prepare (see Target.prepareUser). */
 export interface UserRequest {
@@ -15,15 +11,6 @@ export interface UserRequest {
   kind: UserKind;
   stall: boolean;
   stallMs?: number;
-}
-
-export interface TargetCapabilities {
-  /** Can make one user's lookup slower than the handshake deadline, per case. */
-  stall: boolean;
-  /** Can deactivate or delete a user while a socket is open. */
-  revoke: boolean;
-  /** User states the target can put a case's subject in. */
-  userKinds: readonly UserKind[];
 }
 
 export interface Target {
@@ -50,35 +37,4 @@ export interface Target {
   revokeUser(userId: string): Promise<void>;
   /** Stops what the target started and removes what it seeded. */
   close(): Promise<void>;
-}
-
-/** Fact values a target cannot exercise: cases needing them are reported as not covered. */
-export function unavailableFacts(target: Target): Partial<{ [K in FactName]: Array<FactValue<K>> }> {
-  const out: Partial<{ [K in FactName]: Array<FactValue<K>> }> = {};
-  if (!target.capabilities.stall) out.latency = ['stalled'];
-  if (!target.capabilities.revoke) out.session = ['user-revoked'];
-  const kinds = target.capabilities.userKinds;
-  const missingKinds = (['active', 'missing', 'inactive', 'lacks-role'] as const).filter((k) => !kinds.includes(k));
-  if (missingKinds.length) out.user = [...missingKinds];
-  // exp within skew needs 2 s from both boundaries (fuzz-catalogue.md timing margins).
-  if (target.policy.clockSkewSeconds < MIN_SKEW_FOR_WITHIN_SKEW) out.exp = ['within-skew'];
-  // Values the policy never generates (a stateless target's user states) are declared, not missing.
-  const domains = factDomains(target.policy) as Record<FactName, readonly string[]>;
-  for (const fact of Object.keys(out) as FactName[]) {
-    const values = (out[fact] as string[]).filter((v) => domains[fact].includes(v));
-    if (values.length) (out as Record<string, string[]>)[fact] = values;
-    else delete out[fact];
-  }
-  return out;
-}
-
-/** Why a fact value is unavailable, for "not covered" lines. */
-export function unavailableReason(fact: FactName, value: string): string {
-  if (fact === 'latency') return 'the target cannot stall its user lookup';
-  if (fact === 'session') return 'the target cannot revoke a user while a socket is open';
-  if (fact === 'user') return `the target has no user in state "${value}"`;
-  const clientLimit = clientLimitReason(fact, value);
-  if (clientLimit) return clientLimit;
-  if (fact === 'exp') return `the clock skew is under ${MIN_SKEW_FOR_WITHIN_SKEW} s, so "exp within skew" cannot keep a 2 s margin`;
-  return 'not supported by the target';
 }

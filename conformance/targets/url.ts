@@ -7,8 +7,9 @@ import pg from 'pg';
 import type { Policy } from '../../model/policy.ts';
 import { TargetError } from '../../model/errors.ts';
 import type { SigningKeys } from '../keys.ts';
-import { runPool } from '../drive/pool.ts';
-import type { Target, UserKind } from './target.ts';
+import { runPool } from '../pool/pool.ts';
+import type { Target } from './target.ts';
+import type { UserKind } from '../capabilities/capabilities.ts';
 
 const POOL_SIZE = 4;
 

@@ -13,8 +13,6 @@ export interface ClaimsPlan {
 
 /** Lead time of a token that is meant to expire during the session. */
 export const SESSION_EXPIRY_LEAD_SECONDS = 1;
-/** Smallest clock skew for which `exp within skew` keeps 2 s from both boundaries. */
-export const MIN_SKEW_FOR_WITHIN_SKEW = 4;
 
 export function planClaims(facts: Facts, policy: Policy, userId: string, nowMs: number): ClaimsPlan {
   const now = Math.floor(nowMs / 1000);
