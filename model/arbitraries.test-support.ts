@@ -38,6 +38,7 @@ export const policyArb: fc.Arbitrary<Policy> = fc
     requiredClaims: fc.subarray([...REQUIRABLE_CLAIMS]),
     maxTokenBytes: fc.constantFrom<number | null>(8192, null),
     session: fc.record({ closeAtExp: fc.boolean() }),
+    jwks: fc.record({ refreshOnUnknownKid: fc.boolean(), cooldownMs: fc.constantFrom(0, 30_000), maxAgeMs: fc.constantFrom<number | null>(600_000, null) }),
     allowedOrigins: fc.constantFrom<string[]>(['https://app.example'], []),
     userUnknownAs: fc.constantFrom('reject-401' as const, 'reject-403' as const),
     // Declared outcomes beyond 401/403: another status, accept-then-close, a 5xx for a stall, another close code.

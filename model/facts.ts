@@ -9,7 +9,9 @@ export const FACT_VALUES = {
   scheme: ['bearer', 'bearer-odd-case', 'other', 'empty'],
   structure: ['jws', 'not-jwt', 'bad-base64url', 'wrong-segment-count', 'jwe', 'oversize'],
   alg: ['allowed', 'none', 'not-allowed', 'key-confusion'],
-  key: ['known', 'unknown-kid', 'attacker-jwk', 'attacker-jku', 'attacker-x5u', 'kid-injection'],
+  // rotated-in / retired: a key added to / removed from the JWKS the target reads (kid
+  // "jwks"); only the key-rotation phase makes them, in its timed sequence (model/rotation.ts).
+  key: ['known', 'unknown-kid', 'attacker-jwk', 'attacker-jku', 'attacker-x5u', 'kid-injection', 'rotated-in', 'retired'],
   signature: ['valid', 'wrong-key', 'stripped', 'tampered'],
   exp: ['future', 'past', 'within-skew', 'missing', 'wrong-type'],
   nbf: ['absent', 'past', 'future'],
@@ -69,6 +71,9 @@ export const CANONICAL_FACTS: Facts = {
 
 export const FACT_NAMES = Object.keys(FACT_VALUES) as FactName[];
 
+/** Key values only the key-rotation phase makes: never drawn by paths or fuzz. */
+export const ROTATION_KEYS: ReadonlyArray<FactValue<'key'>> = ['rotated-in', 'retired'];
+
 /**
  * The values of each fact that make sense under a policy: a fact the target cannot
  * observe (key confusion without an asymmetric key, a typ the target does not check)
@@ -85,6 +90,7 @@ export function factDomains(policy: Policy): { [K in FactName]: ReadonlyArray<Fa
     scheme: policy.credentials.header.scheme === null ? ['bearer', 'empty'] : all.scheme,
     structure: policy.maxTokenBytes === null ? all.structure.filter((s) => s !== 'oversize') : all.structure,
     alg: usesSymmetricKey(policy) ? all.alg.filter((a) => a !== 'key-confusion') : all.alg,
+    key: all.key.filter((k) => !ROTATION_KEYS.includes(k)),
     iss: checked('iss'),
     aud: checked('aud'),
     typ: checked('typ'),
@@ -129,7 +135,9 @@ export function defectsOf(facts: Facts, policy: Policy): FactName[] {
   add('scheme', facts.scheme === 'other' || facts.scheme === 'empty');
   add('structure', facts.structure !== 'jws' && (facts.structure !== 'oversize' || policy.maxTokenBytes !== null));
   add('alg', facts.alg !== 'allowed');
-  add('key', facts.key !== 'known' && (facts.key !== 'unknown-kid' || policy.kid !== 'ignored'));
+  // With kid ignored the one key verifies whatever kid a token names (a retired one too).
+  const kidIgnored = policy.kid === 'ignored' && (facts.key === 'unknown-kid' || facts.key === 'retired');
+  add('key', facts.key !== 'known' && facts.key !== 'rotated-in' && !kidIgnored);
   add('signature', facts.signature !== 'valid');
   add('exp', facts.exp === 'past' || facts.exp === 'wrong-type' || (facts.exp === 'missing' && requiresClaim(policy, 'exp')));
   add('nbf', facts.nbf === 'future' || (facts.nbf === 'absent' && requiresClaim(policy, 'nbf')));

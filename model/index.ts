@@ -15,3 +15,4 @@ export { GROUPS, STAGE_IDS, STAGE_FACT, decidingStage, isStageId, visits } from 
 export type { GroupId, StageId } from './stages.ts';
 export { FIELD_FAILURE_IDS, isFieldFailureId } from './field-failures.ts';
 export type { FieldFailureId } from './field-failures.ts';
+export { rotationSteps, type RotationStep, type RotationStepId } from './rotation.ts';

@@ -1,6 +1,9 @@
 // The vocabulary of a policy: placements, algorithms, and the switches with which a
 // policy says what a real backend checks (docs/policy.md describes each field).
 import type { Outcome, Reason } from './reasons.ts';
+import type { JwksContract } from './policy-jwks.ts';
+
+export type { JwksContract } from './policy-jwks.ts';
 
 export const PLACEMENTS = ['authorization-header', 'subprotocol', 'query', 'cookie', 'first-message'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
@@ -71,6 +74,8 @@ export interface Policy {
   algorithms: Algorithm[];
   /** How the token's kid selects the verification key. */
   kid: KidMode;
+  /** With kid "jwks": how the backend refreshes its JWKS (unknown-kid refetch, cooldown, cache time). */
+  jwks: JwksContract;
   issuer: string;
   audience: string;
   /** Expected JOSE `typ` header, or null when the target does not check it. */
@@ -99,8 +104,9 @@ export interface Policy {
 }
 
 /** What a policy file may contain: any field, outcomes as single overrides. */
-export type PolicyInput = Partial<Omit<Policy, 'outcomes' | 'placements' | 'claimChecks' | 'credentials' | 'session'>> & {
+export type PolicyInput = Partial<Omit<Policy, 'outcomes' | 'placements' | 'claimChecks' | 'credentials' | 'session' | 'jwks'>> & {
   session?: Partial<Policy['session']>;
+  jwks?: Partial<JwksContract>;
   credentials?: Partial<Omit<CredentialWiring, 'header' | 'subprotocol' | 'firstMessage'>> & {
     header?: Partial<CredentialWiring['header']>;
     subprotocol?: Partial<CredentialWiring['subprotocol']>;

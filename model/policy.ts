@@ -20,6 +20,7 @@ import {
   type ProfileName,
 } from './policy-types.ts';
 import { PolicyError, type PolicyProblem } from './errors.ts';
+import { defaultJwksContract, resolveJwksContract } from './policy-jwks.ts';
 
 export * from './policy-types.ts';
 
@@ -69,6 +70,7 @@ export function profilePolicy(profile: ProfileName): Policy {
     credentials: defaultWiring(),
     algorithms: ['HS256'],
     kid: 'required-matched',
+    jwks: defaultJwksContract(),
     issuer: 'https://issuer.ws-auth-conformance.test',
     audience: 'ws-chat',
     typ: 'at+jwt',
@@ -121,6 +123,7 @@ export function resolvePolicy(input: PolicyInput = {}): Policy {
     claimChecks: { ...base.claimChecks, ...(isObject(input.claimChecks) ? input.claimChecks : {}) },
     credentials: mergeWiring(base.credentials, input.credentials, bad),
     session: { ...base.session, ...(isObject(input.session) ? input.session : {}) },
+    jwks: resolveJwksContract(input.jwks, bad),
     outcomes: { ...base.outcomes, ...input.outcomes },
   };
   validate(policy, bad);
@@ -266,6 +269,7 @@ const LATER_FIELDS: Partial<Policy> = {
   users: 'directory',
   credentials: defaultWiring(),
   session: { closeAtExp: true },
+  jwks: defaultJwksContract(),
 };
 
 /** Reasons added after the first release; likewise, their outcome counts only when overridden. */

@@ -199,7 +199,7 @@ export function stagesFor(policy: Policy): Stage[] {
       event: 'KEY',
       afterAccept: 'credential',
       branches: [
-        ...(policy.kid === 'ignored' ? [] : [reject('key-unknown-kid', { key: ['unknown-kid'] }, 'unknown kid')]),
+        ...(policy.kid === 'ignored' ? [] : [reject('key-unknown-kid', { key: policy.kid === 'jwks' ? ['unknown-kid', 'retired'] : ['unknown-kid'] }, policy.kid === 'jwks' ? 'kid not in the JWKS' : 'unknown kid')]),
         reject('key-attacker-supplied', { key: ['attacker-jwk', 'attacker-jku', 'attacker-x5u'] }, 'jwk / jku / x5u'),
         reject('key-injection', { key: ['kid-injection'] }, 'kid injection'),
         { to: 'signature', label: policy.kid === 'ignored' ? 'the one key (kid ignored)' : 'known key' },

@@ -5,7 +5,7 @@
 //   userSeeder(directory.sql): { insert(rows), deactivate(id), activate(id), setRoles(id, roles), remove(id), clear() }
 //     rows: { user_id | userId, is_active | isActive (default true), roles (default []), email?, name? }
 //   startReferenceBackend({ policy, keys, directory, mutant?, port?, host?, logger? }): Promise<ReferenceBackend>
-//     keys: { secret, kid? } for HS256 | { jwks } (public keys) for RS256/ES256/EdDSA
+//     keys: { secret, kid? } for HS256 | { jwks } (public keys) | { jwksUrl } (fetched, refetched on an unknown kid; policy.kid "jwks")
 //     -> { url: 'ws://HOST:PORT/ws', port, host, mutant, close() }   (close leaves the directory open)
 //   startBackendProcess({ policy, keys, users, db, mutant, port, host, logger }): what `serve` runs (directory + seed + backend)
 //   MUTANT_IDS, MUTANT_DESCRIPTIONS, isMutantId(id)

@@ -31,7 +31,7 @@ export { WS_PATH, HEALTH_PATH } from './http/plain.ts';
 
 export interface ReferenceBackendOptions {
   policy: Policy;
-  /** HS256: `{ secret, kid? }` (a token may name only that kid); asymmetric: `{ jwks }` (public keys). */
+  /** HS256: `{ secret, kid? }` (a token may name only that kid); asymmetric: `{ jwks }` (public keys) or `{ jwksUrl }` (policy.kid "jwks"). */
   keys: KeySource;
   directory: Directory;
   /** A field failure to reproduce (mutants/index.ts); none by default. */

@@ -118,4 +118,14 @@ describe('serve flags', () => {
     expect('jwks' in config.keys && config.keys.jwks.keys).toHaveLength(2);
     await expect(readConfig(['--jwks', file, '--kid', 'x'], env)).rejects.toThrow(/--kid goes with --secret-env/);
   });
+
+  it('--jwks-url URL: kid "jwks" unless the policy says otherwise; the policy lists the algorithms', async () => {
+    const file = join(dir, 'es-policy.json');
+    await writeFile(file, JSON.stringify({ algorithms: ['ES256'], jwks: { cooldownMs: 1000 } }));
+    const config = await readConfig(['--jwks-url', 'http://127.0.0.1:9/.well-known/jwks.json', '--policy', file], env);
+    expect(config.keys).toEqual({ jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json' });
+    expect(config.policy).toMatchObject({ kid: 'jwks', algorithms: ['ES256'], jwks: { refreshOnUnknownKid: true, cooldownMs: 1000, maxAgeMs: 600_000 } });
+    await expect(readConfig(['--jwks-url', 'http://127.0.0.1:9/jwks.json'], env)).rejects.toThrow(/--jwks-url: the policy must list its algorithms/);
+    await expect(readConfig(['--jwks-url', 'http://x/j', '--secret-env', 'S'], env)).rejects.toThrow(/give exactly one of/);
+  });
 });

@@ -31,6 +31,10 @@ Keys (one of):
   --kid KID             with --secret-env: the one kid a token may name
   --jwks FILE           public JWKS (RS256, ES256, EdDSA); algorithms follow the keys
                         unless the policy lists them
+  --jwks-url URL        a JWKS fetched from URL, as jose's createRemoteJWKSet does:
+                        refetched on an unknown kid (policy.jwks.cooldownMs apart),
+                        used at most policy.jwks.maxAgeMs; the policy lists the
+                        algorithms, its kid is "jwks"
 Contract:
   --policy FILE         JSON policy (fields of model/policy.ts; outcomes as overrides).
                         Default: the "default" profile with first-message auth off
@@ -56,6 +60,7 @@ const OPTIONS = {
   'secret-env': { type: 'string' },
   kid: { type: 'string' },
   jwks: { type: 'string' },
+  'jwks-url': { type: 'string' },
   policy: { type: 'string' },
   issuer: { type: 'string' },
   audience: { type: 'string' },
@@ -124,14 +129,18 @@ export async function readConfig(argv: string[], env: NodeJS.ProcessEnv = proces
   }
 
   let keys: KeySource;
-  if ((values['secret-env'] === undefined) === (values.jwks === undefined)) {
-    throw new ServeError('give exactly one of --secret-env NAME (HS256) or --jwks FILE (RS256/ES256/EdDSA)');
-  }
+  const keyFlags = [values['secret-env'], values.jwks, values['jwks-url']].filter((v) => v !== undefined).length;
+  if (keyFlags !== 1) throw new ServeError('give exactly one of --secret-env NAME (HS256), --jwks-url URL or --jwks FILE (RS256/ES256/EdDSA)');
   if (values['secret-env'] !== undefined) {
     const name = values['secret-env'];
     const secret = env[name];
     if (secret === undefined || secret === '') throw new ServeError(`--secret-env ${name}: environment variable ${name} is not set (or empty)`);
     keys = values.kid === undefined ? { secret } : { secret, kid: values.kid };
+  } else if (values['jwks-url'] !== undefined) {
+    if (values.kid !== undefined) throw new ServeError('--kid goes with --secret-env; a JWKS names its own kids');
+    if (!Array.isArray(input.algorithms)) throw new ServeError('--jwks-url: the policy must list its algorithms (RS256, ES256, EdDSA, ...): the JWKS is fetched later');
+    input.kid ??= 'jwks';
+    keys = { jwksUrl: values['jwks-url'] };
   } else {
     if (values.kid !== undefined) throw new ServeError('--kid goes with --secret-env; a JWKS names its own kids');
     const jwks = (await readJsonFile(values.jwks!, '--jwks')) as JSONWebKeySet;

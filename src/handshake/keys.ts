@@ -1,16 +1,20 @@
 // Verification keys, prepared once at start-up: an HS256 secret (optionally with
-// the one kid tokens may name) or a local JWKS. Keys are never taken from a token
-// (no jku/x5u fetch, no inline jwk).
-import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
+// the one kid tokens may name), a local JWKS, or the URL of a JWKS fetched as jose's
+// createRemoteJWKSet does (refetched on an unknown kid after the policy's cooldown,
+// used at most policy.jwks.maxAgeMs). Keys are never taken from a token (no jku/x5u
+// fetch, no inline jwk): the URL is the operator's.
+import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet } from 'jose';
 import { usesSymmetricKey, type Policy } from '../../model/policy.ts';
 import { BackendConfigError } from '../../model/errors.ts';
 import { fingerprint } from './fingerprint.ts';
 
-export type KeySource = { secret: string | Uint8Array; kid?: string } | { jwks: JSONWebKeySet };
+export type KeySource = { secret: string | Uint8Array; kid?: string } | { jwks: JSONWebKeySet } | { jwksUrl: string };
 
 export type VerificationKeys =
   | { kind: 'secret'; secret: Uint8Array; kid: string | null; fingerprint: string }
-  | { kind: 'jwks'; kids: ReadonlySet<string>; resolve: ReturnType<typeof createLocalJWKSet>; fingerprint: string };
+  | { kind: 'jwks'; kids: ReadonlySet<string>; resolve: ReturnType<typeof createLocalJWKSet>; fingerprint: string }
+  /** A fetched JWKS: which kids it holds is known only to the resolver (an unknown kid may make it refetch). */
+  | { kind: 'remote'; resolve: ReturnType<typeof createRemoteJWKSet>; fingerprint: string };
 
 export function prepareKeys(source: KeySource, policy: Policy): VerificationKeys {
   if ('secret' in source) {
@@ -24,6 +28,7 @@ export function prepareKeys(source: KeySource, policy: Policy): VerificationKeys
   if (usesSymmetricKey(policy)) {
     throw new BackendConfigError(`a JWKS was given but policy.algorithms is ${policy.algorithms.join(', ')}; give a secret`);
   }
+  if ('jwksUrl' in source) return remoteKeys(source.jwksUrl, policy);
   let resolve: ReturnType<typeof createLocalJWKSet>;
   try {
     resolve = createLocalJWKSet(source.jwks);
@@ -35,4 +40,18 @@ export function prepareKeys(source: KeySource, policy: Policy): VerificationKeys
   }
   const kids = new Set(source.jwks.keys.flatMap((k) => (typeof k.kid === 'string' ? [k.kid] : [])));
   return { kind: 'jwks', kids, resolve, fingerprint: fingerprint(JSON.stringify(source.jwks)) };
+}
+
+function remoteKeys(jwksUrl: string, policy: Policy): VerificationKeys {
+  let url: URL;
+  try {
+    url = new URL(jwksUrl);
+  } catch {
+    throw new BackendConfigError(`the JWKS URL "${jwksUrl}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BackendConfigError(`the JWKS URL must be http(s), not ${url.protocol}`);
+  if (policy.kid !== 'jwks') throw new BackendConfigError(`a JWKS URL was given but policy.kid is "${policy.kid}"; set it to "jwks"`);
+  const { cooldownMs, maxAgeMs } = policy.jwks;
+  const resolve = createRemoteJWKSet(url, { cooldownDuration: cooldownMs, cacheMaxAge: maxAgeMs ?? Infinity });
+  return { kind: 'remote', resolve, fingerprint: fingerprint(url.href) };
 }

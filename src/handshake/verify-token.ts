@@ -35,7 +35,8 @@ export async function verifyToken(token: string, keys: VerificationKeys, policy:
     if (typeof header.kid !== 'string') return fail('token-malformed');
     if (INJECTION.test(header.kid)) return fail('key-injection');
     // With kid ignored, the one key verifies whatever the kid names.
-    const known = keys.kind === 'secret' ? keys.kid === header.kid || policy.kid === 'ignored' : keys.kids.has(header.kid);
+    // A fetched JWKS may learn the kid on a refetch: its resolver decides (JWKSNoMatchingKey).
+    const known = keys.kind === 'secret' ? keys.kid === header.kid || policy.kid === 'ignored' : keys.kind === 'remote' || keys.kids.has(header.kid);
     if (!known) return fail('key-unknown-kid');
   }
   const reason = await checkSignature(token, keys, policy.algorithms);
