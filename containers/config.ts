@@ -72,10 +72,12 @@ export interface SeedingConfig {
   setupSql: string;
   /** $1 user id, $2 is_active, $3 roles (text[]). */
   insertSql?: string;
-  /** $1 user id. */
+  /** $1 user id; deactivates a user while connected. */
   deactivateSql?: string;
-  /** $1 user id. */
+  /** $1 user id; deletes a user while connected, and cleans up after the run. */
   deleteSql?: string;
+  /** $1 user id, $2 the policy's requiredRole; removes the role while connected. */
+  removeRoleSql?: string;
 }
 
 export interface StallConfig {

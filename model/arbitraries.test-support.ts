@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { Outcome } from './reasons.ts';
 import { FACT_NAMES, factDomains, type Facts, type Noise } from './facts.ts';
-import { ALGORITHMS, CLAIM_CHECK_MODES, KID_MODES, PLACEMENTS, REQUIRABLE_CLAIMS, isSymmetric, resolvePolicy, type Policy } from './policy.ts';
+import { ALGORITHMS, CLAIM_CHECK_MODES, KID_MODES, PLACEMENTS, REQUIRABLE_CLAIMS, REVOCATIONS, isSymmetric, resolvePolicy, type Policy } from './policy.ts';
 
 export const noiseArb: fc.Arbitrary<Noise> = fc.record({
   headers: fc.array(
@@ -37,7 +37,7 @@ export const policyArb: fc.Arbitrary<Policy> = fc
     requiredRole: fc.constantFrom<string | null>('chat', null),
     requiredClaims: fc.subarray([...REQUIRABLE_CLAIMS]),
     maxTokenBytes: fc.constantFrom<number | null>(8192, null),
-    session: fc.record({ closeAtExp: fc.boolean() }),
+    session: fc.record({ closeAtExp: fc.boolean(), revocation: fc.subarray([...REVOCATIONS]) }),
     jwks: fc.record({ refreshOnUnknownKid: fc.boolean(), cooldownMs: fc.constantFrom(0, 30_000), maxAgeMs: fc.constantFrom<number | null>(600_000, null) }),
     allowedOrigins: fc.constantFrom<string[]>(['https://app.example'], []),
     userUnknownAs: fc.constantFrom('reject-401' as const, 'reject-403' as const),

@@ -2,7 +2,7 @@
 // no size limit, iss checked only when present, ...). The model already predicts what
 // such a target does, so these never show up as divergences; a report names each one
 // once, so a reader sees what the run did not hold the target to.
-import { CHECKED_CLAIMS, claimCheck, requiresClaim, type Policy } from './policy-types.ts';
+import { CHECKED_CLAIMS, REVOCATIONS, claimCheck, requiresClaim, type Policy } from './policy-types.ts';
 
 export interface DeclaredContract {
   /** Stable id, e.g. `kid-ignored`, `iss-when-present`, `no-size-limit`. */
@@ -29,6 +29,12 @@ export function declaredContracts(policy: Policy): DeclaredContract[] {
   if (!requiresClaim(policy, 'exp')) add('exp-optional', 'requiredClaims', 'exp not required: a token without exp is accepted and never expires');
   if (!requiresClaim(policy, 'sub')) add('sub-optional', 'requiredClaims', 'sub not required: a token without sub is accepted');
   if (!policy.session.closeAtExp) add('no-session-expiry', 'session.closeAtExp', 'no close at exp: an open session outlives its token (expiry-while-connected cases are not generated)');
+  for (const r of REVOCATIONS) {
+    const applies = policy.users === 'directory' && (r !== 'role-removal' || policy.requiredRole !== null);
+    if (applies && !policy.session.revocation.includes(r)) {
+      add(`no-close-on-${r}`, 'session.revocation', `no close on ${r} while connected: an open session outlives its user's ${r} (those cases are not generated)`);
+    }
+  }
   if (policy.maxTokenBytes === null) add('no-size-limit', 'maxTokenBytes', 'no token size limit of its own: oversize tokens are not generated');
   if (policy.users === 'stateless') {
     add('stateless', 'users', 'stateless: no user directory, so unknown, inactive and role-less users, stalled lookups and revocation are not generated');

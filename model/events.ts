@@ -29,6 +29,8 @@ export const EVENT_FACTS = {
   CLIENT_CLOSED: ['session'],
   TOKEN_EXPIRED: ['session'],
   USER_REVOKED: ['session'],
+  USER_DELETED: ['session'],
+  ROLE_REMOVED: ['session'],
 } as const satisfies Record<string, readonly FactName[]>;
 
 export type EventType = keyof typeof EVENT_FACTS;
@@ -39,6 +41,8 @@ const SESSION_END: Record<FactValue<'session'>, EventType> = {
   'client-closes': 'CLIENT_CLOSED',
   'token-expires': 'TOKEN_EXPIRED',
   'user-revoked': 'USER_REVOKED',
+  'user-deleted': 'USER_DELETED',
+  'user-role-removed': 'ROLE_REMOVED',
   // Irrelevant once a handshake credential was accepted: the client simply closes.
   'auth-message-never-sent': 'CLIENT_CLOSED',
 };

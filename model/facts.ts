@@ -1,7 +1,7 @@
 // The facts of one case (model.md "Inputs"). A case is chosen as facts first; the
 // engine's forge then builds a request with exactly these facts. The oracle reads
 // facts, never a concrete token.
-import { PLACEMENTS, claimCheck, requiresClaim, usesSymmetricKey, type Placement, type Policy } from './policy-types.ts';
+import { PLACEMENTS, claimCheck, requiresClaim, revocationsOf, usesSymmetricKey, type Placement, type Policy, type Revocation } from './policy-types.ts';
 
 export const FACT_VALUES = {
   origin: ['absent', 'allowed', 'foreign', 'null'],
@@ -21,7 +21,8 @@ export const FACT_VALUES = {
   sub: ['present', 'missing'],
   user: ['active', 'missing', 'inactive', 'lacks-role'],
   latency: ['within-budget', 'stalled'],
-  session: ['client-closes', 'token-expires', 'user-revoked', 'auth-message-never-sent'],
+  // user-revoked: deactivated while connected (the first revocation the model had).
+  session: ['client-closes', 'token-expires', 'user-revoked', 'auth-message-never-sent', 'user-deleted', 'user-role-removed'],
   // Observable only when the policy requires the claim.
   iat: ['present', 'missing'],
   jti: ['present', 'missing'],
@@ -102,10 +103,23 @@ export function factDomains(policy: Policy): { [K in FactName]: ReadonlyArray<Fa
     session: all.session.filter(
       (s) =>
         (s !== 'auth-message-never-sent' || policy.placements['first-message']) &&
-        (s !== 'user-revoked' || !stateless) &&
+        (revocationOf(s) === null || revocationsOf(policy).includes(revocationOf(s)!)) &&
         (s !== 'token-expires' || policy.session.closeAtExp),
     ),
   };
+}
+
+/** The session fact value of each revocation while connected. */
+export const REVOCATION_SESSIONS = {
+  deactivation: 'user-revoked',
+  deletion: 'user-deleted',
+  'role-removal': 'user-role-removed',
+} as const satisfies Record<Revocation, FactValue<'session'>>;
+
+/** The revocation a session fact value performs while connected, or null. */
+export function revocationOf(session: FactValue<'session'>): Revocation | null {
+  const found = Object.entries(REVOCATION_SESSIONS).find(([, value]) => value === session);
+  return found ? (found[0] as Revocation) : null;
 }
 
 /** The canonical valid case under a policy: a required nbf is present (in the past). */

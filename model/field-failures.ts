@@ -18,6 +18,7 @@ export const FIELD_FAILURE_IDS = [
   'no-origin-check',
   'log-says-expired',
   'log-blames-user',
+  'deleted-kept-connected',
 ] as const;
 export type FieldFailureId = (typeof FIELD_FAILURE_IDS)[number];
 

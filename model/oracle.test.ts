@@ -11,6 +11,12 @@ import { PLACEMENTS, claimCheck, profilePolicy, requiresClaim, resolvePolicy, ty
 const absentOk = (policy: Policy, claim: CheckedClaim) => (claimCheck(policy, claim) === 'required' ? [] : (['missing'] as const));
 import { REASONS } from './reasons.ts';
 
+/** The events of the authenticated state that lead into `target`, sorted. */
+function transitionsInto(machine: ReturnType<typeof machineFor>, target: string): string[] {
+  const node = machine.getStateNodeById('authenticated');
+  return [...node.transitions.entries()].filter(([, ts]) => ts.some((t) => t.target?.some((n) => n.id === target))).map(([event]) => event).sort();
+}
+
 const policyAndFacts = policyArb.chain((policy) => factsArb(policy).map((facts) => ({ policy, facts })));
 
 describe('oracle', () => {
@@ -181,6 +187,16 @@ describe('machine', () => {
     const noExpiry = resolvePolicy({ session: { closeAtExp: false } });
     expect(allStateIds(machineFor(noExpiry))).not.toContain('session-token-expired');
     expect(factDomains(noExpiry).session).not.toContain('token-expires');
+    // Each revocation while connected is its own transition, present only when the target closes on it.
+    const revocations = (p: typeof noExpiry) => transitionsInto(machineFor(p), 'session-user-revoked');
+    expect(revocations(profilePolicy('default'))).toEqual(['ROLE_REMOVED', 'USER_DELETED', 'USER_REVOKED']);
+    const deactivationOnly = resolvePolicy({ session: { revocation: ['deactivation'] } });
+    expect(revocations(deactivationOnly)).toEqual(['USER_REVOKED']);
+    expect(factDomains(deactivationOnly).session).not.toContain('user-deleted');
+    expect(factDomains(resolvePolicy({ requiredRole: null })).session).not.toContain('user-role-removed');
+    for (const session of ['user-revoked', 'user-deleted', 'user-role-removed'] as const) {
+      expect(predict(profilePolicy('default'), { ...CANONICAL_FACTS, session })).toMatchObject({ outcome: 'close-1008', reason: 'session-user-revoked' });
+    }
     const strict = resolvePolicy({ requiredClaims: ['exp', 'nbf', 'iat', 'jti'] });
     expect(allStateIds(machineFor(strict))).toEqual(expect.arrayContaining(['iat', 'jti', 'nbf-missing', 'iat-missing', 'jti-missing']));
     expect(predict(weak, { ...CANONICAL_FACTS, key: 'unknown-kid', iss: 'missing', sub: 'missing', user: 'missing' })).toMatchObject({ outcome: 'accept' });

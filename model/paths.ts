@@ -71,6 +71,10 @@ function candidateEvents(machine: AuthMachine, policy: Policy, snapshot: Snapsho
         return [{ type, session: 'token-expires' }];
       case 'USER_REVOKED':
         return [{ type, session: 'user-revoked' }];
+      case 'USER_DELETED':
+        return [{ type, session: 'user-deleted' }];
+      case 'ROLE_REMOVED':
+        return [{ type, session: 'user-role-removed' }];
       default: {
         const [fact] = EVENT_FACTS[type as keyof typeof EVENT_FACTS] as readonly FactName[];
         if (fact === undefined) return [{ type } as ModelEvent];

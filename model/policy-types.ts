@@ -46,6 +46,21 @@ export type RequirableClaim = (typeof REQUIRABLE_CLAIMS)[number];
 export const USER_MODES = ['directory', 'stateless'] as const;
 export type UserMode = (typeof USER_MODES)[number];
 
+/**
+ * Ways a user loses the right to an open session: deactivated (`is_active` false),
+ * deleted (the row is gone), or stripped of the required role.
+ */
+export const REVOCATIONS = ['deactivation', 'deletion', 'role-removal'] as const;
+export type Revocation = (typeof REVOCATIONS)[number];
+
+/** What an open session is held to (docs/policy.md "session"). */
+export interface SessionRules {
+  /** Closed when the token reaches exp (+ skew), or not. */
+  closeAtExp: boolean;
+  /** The revocations the target notices while a socket is open, and closes it on. */
+  revocation: Revocation[];
+}
+
 /** Where and how each placement carries the token (docs/policy.md "credentials"). */
 export interface CredentialWiring {
   /** The header and its scheme; scheme null: the header holds the bare token (e.g. `X-Auth-Token`). */
@@ -93,8 +108,8 @@ export interface Policy {
   allowedOrigins: string[];
   /** Time within which the target must answer the upgrade or release the socket. */
   handshakeDeadlineMs: number;
-  /** What an open session is held to: closed when the token reaches exp (+ skew), or not. */
-  session: { closeAtExp: boolean };
+  /** What an open session is held to: close at exp (+ skew), and on which revocations. */
+  session: SessionRules;
   /** Time after accept within which a first-message auth must arrive. */
   authWindowMs: number;
   /** Largest token the target accepts; a larger one is `token-oversize`. null: no limit of its own. */
@@ -135,4 +150,13 @@ export function claimCheck(policy: Policy, claim: CheckedClaim): ClaimCheckMode 
 export function requiresClaim(policy: Policy, claim: RequirableClaim): boolean {
   if (claim === 'sub' && policy.users === 'directory') return true;
   return policy.requiredClaims.includes(claim);
+}
+
+/**
+ * The revocations a case can exercise under a policy: none without a directory, and no
+ * role removal without a required role (there is no role to lose).
+ */
+export function revocationsOf(policy: Policy): Revocation[] {
+  if (policy.users === 'stateless') return [];
+  return REVOCATIONS.filter((r) => policy.session.revocation.includes(r) && (r !== 'role-removal' || policy.requiredRole !== null));
 }

@@ -36,6 +36,9 @@ describe('policy', () => {
     [{ credentials: { firstMessage: { template: '{"token":{{token}}}' } } }, /policy\.credentials\.firstMessage\.template: not JSON once/],
     [{ credentials: { header: { name: 'X Auth' } } }, /policy\.credentials\.header\.name: a non-empty token/],
     [{ credentials: { queryName: 'x' } }, /policy\.credentials\.queryName: unknown credential field/],
+    [{ session: { revocation: ['delete'] } }, /policy\.session\.revocation: an array of distinct values among deactivation, deletion, role-removal/],
+    [{ session: { revocation: 'deletion' } }, /policy\.session\.revocation: an array/],
+    [{ session: { onDelete: true } }, /policy\.session\.onDelete: unknown session rule; use closeAtExp, revocation/],
   ])('rejects %j with a message naming the field', (input, message) => {
     expect(() => resolvePolicy(input as never)).toThrow(PolicyError);
     expect(() => resolvePolicy(input as never)).toThrow(message);
@@ -58,6 +61,16 @@ describe('policy', () => {
     expect(declaredContracts(profilePolicy('default'))).toEqual([]);
     const weak = resolvePolicy({ kid: 'ignored', maxTokenBytes: null, users: 'stateless', requiredRole: null, typ: null, claimChecks: { iss: 'when-present' } });
     expect(declaredContracts(weak).map((d) => d.id)).toEqual(['kid-ignored', 'iss-when-present', 'typ-unchecked', 'sub-optional', 'no-size-limit', 'stateless']);
+    // A revocation the target does not close on is declared once; role removal only where there is a role to lose.
+    expect(declaredContracts(resolvePolicy({ session: { revocation: ['deactivation'] } })).map((d) => d.id)).toEqual(['no-close-on-deletion', 'no-close-on-role-removal']);
+    expect(declaredContracts(resolvePolicy({ requiredRole: null, session: { revocation: [] } })).map((d) => d.id)).toEqual(['no-close-on-deactivation', 'no-close-on-deletion']);
+  });
+
+  it('keeps the digest of a policy written before session.revocation, and changes it when fewer revocations are named', () => {
+    const before = resolvePolicy({ session: { closeAtExp: false } });
+    const listed = resolvePolicy({ session: { closeAtExp: false, revocation: ['role-removal', 'deletion', 'deactivation'] } });
+    expect(policyDigest(listed)).toBe(policyDigest(before));
+    expect(policyDigest(resolvePolicy({ session: { revocation: ['deactivation'] } }))).not.toBe(policyDigest(profilePolicy('default')));
   });
 
   it('digests are stable across key order and differ across contracts', () => {

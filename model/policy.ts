@@ -10,6 +10,7 @@ import {
   PLACEMENTS,
   PROFILES,
   REQUIRABLE_CLAIMS,
+  REVOCATIONS,
   USER_MODES,
   isSymmetric,
   type OverridableReason,
@@ -81,7 +82,7 @@ export function profilePolicy(profile: ProfileName): Policy {
     requiredRole: 'chat',
     allowedOrigins: ['https://app.ws-auth-conformance.test'],
     handshakeDeadlineMs: 1000,
-    session: { closeAtExp: true },
+    session: { closeAtExp: true, revocation: [...REVOCATIONS] },
     authWindowMs: 1000,
     maxTokenBytes: 8192,
     outcomes: profileOutcomes(profile),
@@ -107,7 +108,7 @@ export function resolvePolicy(input: PolicyInput = {}): Policy {
   const unknown = Object.keys(input).filter((key) => !known.has(key));
   for (const key of unknown) bad(key, `unknown field; known fields: ${[...known].join(', ')}`);
   checkKeys('placements', input.placements, PLACEMENTS, 'unknown placement', bad);
-  checkKeys('session', input.session, ['closeAtExp'], 'unknown session rule', bad);
+  checkKeys('session', input.session, ['closeAtExp', 'revocation'], 'unknown session rule', bad);
   checkKeys('claimChecks', input.claimChecks, CHECKED_CLAIMS, 'not a checked claim', bad);
   const overridable: readonly string[] = REASONS.filter((r) => r !== 'client-closed');
   checkKeys('outcomes', input.outcomes, overridable, 'not an overridable reason (client-closed is always accept)', bad);
@@ -216,6 +217,10 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 function validate(p: Policy, bad: Bad): void {
   validateWiring(p.credentials, bad);
   if (typeof p.session.closeAtExp !== 'boolean') bad('session.closeAtExp', 'true or false');
+  const revocation: unknown = p.session.revocation;
+  if (!Array.isArray(revocation) || revocation.some((r) => !REVOCATIONS.includes(r)) || new Set(revocation).size !== revocation.length) {
+    bad('session.revocation', `an array of distinct values among ${REVOCATIONS.join(', ')} (the revocations the target closes an open socket on; [] for none)`);
+  }
   if (!Array.isArray(p.algorithms) || p.algorithms.length === 0) {
     bad('algorithms', `at least one of ${ALGORITHMS.join(', ')}`);
   } else {
@@ -263,7 +268,7 @@ function validate(p: Policy, bad: Bad): void {
  * Fields added after the first release count in the digest only when set away from
  * their default, so the digest of a policy written before them does not change.
  */
-const LATER_FIELDS: Partial<Policy> = {
+const LATER_FIELDS: Partial<Record<keyof Policy, unknown>> = {
   kid: 'required-matched',
   claimChecks: { iss: 'required', aud: 'required', typ: 'required' },
   users: 'directory',
@@ -278,6 +283,9 @@ const LATER_REASONS: readonly OverridableReason[] = ['nbf-missing', 'iat-missing
 /** Short stable digest, written into counterexamples so a replay can tell the contract changed. */
 export function policyDigest(policy: Policy): string {
   const digested: Record<string, unknown> = { ...policy };
+  // session.revocation came later still: it counts only when it names fewer revocations.
+  const { revocation, ...sessionRest } = policy.session;
+  if (revocation.length === REVOCATIONS.length) digested.session = sessionRest;
   for (const [field, value] of Object.entries(LATER_FIELDS)) {
     if (stableStringify(digested[field]) === stableStringify(value)) delete digested[field];
   }

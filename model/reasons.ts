@@ -137,6 +137,6 @@ export const REASON_DESCRIPTIONS: Record<Reason, string> = {
   'auth-message-missing': 'no auth message within the auth window',
   'auth-dependency-timeout': 'user lookup for the auth message slower than the window',
   'session-token-expired': 'token reached exp (+ skew) while the socket was open',
-  'session-user-revoked': 'user deactivated or deleted while the socket was open',
+  'session-user-revoked': 'user deactivated, deleted or stripped of the required role while the socket was open',
   'client-closed': 'authenticated; the client closed normally',
 };

@@ -4,7 +4,7 @@
 // state and transition of the resulting machine is one the target must exhibit.
 import type { FactName } from './facts.ts';
 import type { EventType } from './events.ts';
-import { CHECKED_CLAIMS, PLACEMENTS, claimCheck, requiresClaim, usesSymmetricKey, type Policy } from './policy-types.ts';
+import { CHECKED_CLAIMS, PLACEMENTS, claimCheck, requiresClaim, revocationsOf, usesSymmetricKey, type Policy, type Revocation } from './policy-types.ts';
 import type { Reason } from './reasons.ts';
 
 export const GROUPS = {
@@ -109,6 +109,9 @@ export interface Stage {
    */
   afterAccept?: 'credential' | 'dependency';
 }
+
+const REVOCATION_EVENTS = { deactivation: 'USER_REVOKED', deletion: 'USER_DELETED', 'role-removal': 'ROLE_REMOVED' } as const satisfies Record<Revocation, EventType>;
+const REVOCATION_LABELS: Record<Revocation, string> = { deactivation: 'user deactivated', deletion: 'user deleted', 'role-removal': 'required role removed' };
 
 const reject = (to: Reason, when: Condition, label: string): Branch => ({ to, when, label });
 
@@ -238,7 +241,7 @@ export function stagesFor(policy: Policy): Stage[] {
     branches: [{ to: 'client-closed', label: 'client closes' }],
     alsoOn: [
       ...(policy.session.closeAtExp ? [{ event: 'TOKEN_EXPIRED' as const, to: 'session-token-expired', label: 'exp + skew reached' }] : []),
-      { event: 'USER_REVOKED', to: 'session-user-revoked', label: 'user deactivated / deleted' },
+      ...revocationsOf(policy).map((r) => ({ event: REVOCATION_EVENTS[r], to: 'session-user-revoked', label: REVOCATION_LABELS[r] })),
     ],
   });
   return stages;

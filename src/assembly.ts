@@ -1,7 +1,7 @@
 // The backend is assembled at start-up from these pieces. REFERENCE is the correct
 // backend; a mutant (mutants/) swaps one piece for the way a field backend got it
 // wrong. Nothing in a request chooses the assembly.
-import type { Policy } from '../model/policy.ts';
+import type { Policy, Revocation } from '../model/policy.ts';
 import { rejectStatus, type HandshakeReason } from '../model/reasons.ts';
 import type { Directory, DirectoryUser } from './directory/directory.ts';
 import { authorise } from './handshake/authorise.ts';
@@ -29,6 +29,8 @@ export interface Assembly {
   onStall(token: string | null, policy: Policy): StallResponse;
   /** Upgrade first and close 1008 on failure, instead of refusing the upgrade. */
   validateAfterUpgrade: boolean;
+  /** Whether an open session closes when its user is revoked this way (as the policy says). */
+  closesOnRevocation(revocation: Revocation, policy: Policy): boolean;
   /** When an open session must close (epoch ms), or null for never. */
   sessionEndsAt(claims: Claims, policy: Policy): number | null;
   /** The reason written to the decision log for a refusal (the one acted on, unless the log lies). */
@@ -47,6 +49,7 @@ export const REFERENCE: Assembly = {
   deadlineMs: (policy) => policy.handshakeDeadlineMs,
   onStall: () => ({ kind: 'release' }),
   validateAfterUpgrade: false,
+  closesOnRevocation: (revocation, policy) => policy.session.revocation.includes(revocation),
   sessionEndsAt: sessionDeadline,
   loggedReason: (reason) => reason,
 };

@@ -2,7 +2,7 @@
 //
 //   openPgliteDirectory(): Promise<SqlDirectory>             in-process PostgreSQL (one per process)
 //   openPostgresDirectory(url, { poolSize?, lookupTimeoutMs?, onListenError? })  a PostgreSQL server (pool + LISTEN client)
-//   userSeeder(directory.sql): { insert(rows), deactivate(id), activate(id), setRoles(id, roles), remove(id), clear() }
+//   userSeeder(directory.sql): { insert(rows), deactivate(id), activate(id), setRoles(id, roles), removeRole(id, role), remove(id), clear() }
 //     rows: { user_id | userId, is_active | isActive (default true), roles (default []), email?, name? }
 //   startReferenceBackend({ policy, keys, directory, mutant?, port?, host?, logger? }): Promise<ReferenceBackend>
 //     keys: { secret, kid? } for HS256 | { jwks } (public keys) | { jwksUrl } (fetched, refetched on an unknown kid; policy.kid "jwks")

@@ -3,16 +3,16 @@
 // policy's skew must leave. Below both cases/ (planning marks blocked cases) and
 // targets/ (each target declares its capabilities); it knows only the model.
 import { BROWSER_UNUSABLE_REASON } from '../../model/browser.ts';
-import { factDomains, type FactName, type FactValue, type Facts } from '../../model/facts.ts';
-import type { Policy } from '../../model/policy.ts';
+import { REVOCATION_SESSIONS, factDomains, type FactName, type FactValue, type Facts } from '../../model/facts.ts';
+import { REVOCATIONS, type Policy, type Revocation } from '../../model/policy.ts';
 
 export type UserKind = FactValue<'user'>;
 
 export interface TargetCapabilities {
   /** Can make one user's lookup slower than the handshake deadline, per case. */
   stall: boolean;
-  /** Can deactivate or delete a user while a socket is open. */
-  revoke: boolean;
+  /** The revocations it can perform while a socket is open (deactivate, delete, remove the role). */
+  revoke: readonly Revocation[];
   /** User states the target can put a case's subject in. */
   userKinds: readonly UserKind[];
 }
@@ -27,7 +27,8 @@ export const MIN_SKEW_FOR_WITHIN_SKEW = 4;
 export function unavailableFacts(target: { capabilities: TargetCapabilities; policy: Policy }): Partial<{ [K in FactName]: Array<FactValue<K>> }> {
   const out: Partial<{ [K in FactName]: Array<FactValue<K>> }> = {};
   if (!target.capabilities.stall) out.latency = ['stalled'];
-  if (!target.capabilities.revoke) out.session = ['user-revoked'];
+  const cannotRevoke = REVOCATIONS.filter((r) => !target.capabilities.revoke.includes(r)).map((r) => REVOCATION_SESSIONS[r]);
+  if (cannotRevoke.length) out.session = cannotRevoke;
   const kinds = target.capabilities.userKinds;
   const missingKinds = (['active', 'missing', 'inactive', 'lacks-role'] as const).filter((k) => !kinds.includes(k));
   if (missingKinds.length) out.user = [...missingKinds];
@@ -50,7 +51,7 @@ export function clientLimitReason(fact: string, value: string): string | null {
 /** Why a fact value is unavailable, for "not covered" lines. */
 export function unavailableReason(fact: FactName, value: string): string {
   if (fact === 'latency') return 'the target cannot stall its user lookup';
-  if (fact === 'session') return 'the target cannot revoke a user while a socket is open';
+  if (fact === 'session') return `the target cannot revoke a user this way (${value}) while a socket is open`;
   if (fact === 'user') return `the target has no user in state "${value}"`;
   const clientLimit = clientLimitReason(fact, value);
   if (clientLimit) return clientLimit;

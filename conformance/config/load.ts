@@ -76,7 +76,7 @@ function checkShape(raw: unknown): asserts raw is ConformanceConfig {
       if (!isObject(t.users.fixed)) throw new ConfigError('target.users.fixed', 'must map user states to ids', 'e.g. { active: "alice", inactive: "bob", "lacks-role": "carol", missing: "nobody" }');
       unknownKeys(t.users.fixed, ['active', 'missing', 'inactive', 'lacks-role'], 'target.users.fixed.');
     } else {
-      unknownKeys(t.users, ['connectionString', 'connectionStringEnv', 'insertSql', 'deactivateSql', 'deleteSql', 'stallSql'], 'target.users.');
+      unknownKeys(t.users, ['connectionString', 'connectionStringEnv', 'insertSql', 'deactivateSql', 'deleteSql', 'removeRoleSql', 'stallSql'], 'target.users.');
     }
   }
 }

@@ -35,10 +35,12 @@ export interface UrlTargetConfig {
         connectionStringEnv?: string;
         /** $1 user id, $2 is_active, $3 roles text[]. Default: the reference `users` table. */
         insertSql?: string;
-        /** $1 user id. */
+        /** $1 user id; run to deactivate a user while connected. */
         deactivateSql?: string;
-        /** $1 user id. */
+        /** $1 user id; run to delete a user while connected, and to clean up after the run. */
         deleteSql?: string;
+        /** $1 user id, $2 the policy's requiredRole; run to remove the role while connected. */
+        removeRoleSql?: string;
         /** Optional: $1 user id, $2 delay in ms; without it stall cases are not covered. */
         stallSql?: string;
       }

@@ -35,7 +35,7 @@ export async function resolveUrlTarget(config: ResolvedConfig): Promise<UrlTarge
     if (!connectionString) {
       throw new ConfigError('target.users.connectionString', 'missing', 'give a PostgreSQL connection string (or connectionStringEnv), or name fixed users with { fixed: {...} }');
     }
-    users = { kind: 'postgres', connectionString, insertSql: u.insertSql, deactivateSql: u.deactivateSql, deleteSql: u.deleteSql, stallSql: u.stallSql };
+    users = { kind: 'postgres', connectionString, insertSql: u.insertSql, deactivateSql: u.deactivateSql, deleteSql: u.deleteSql, removeRoleSql: u.removeRoleSql, stallSql: u.stallSql };
   }
   return { url: t.url, policy, keys, users, ...(t.healthUrl !== undefined ? { healthUrl: t.healthUrl } : {}) };
 }

@@ -1,5 +1,14 @@
 // What the wire showed for one case. Every judged case carries some of it; a case
 // with none (no TCP connection) is VACUOUS.
+import type { Revocation } from '../../model/policy-types.ts';
+
+/** The action recorded when the engine revokes a case's user while its socket is open. */
+export const REVOCATION_ACTIONS: Record<Revocation, string> = {
+  deactivation: 'user revoked',
+  deletion: 'user deleted',
+  'role-removal': 'user role removed',
+};
+
 export interface Evidence {
   /** Epoch ms when the TCP connect started; every other `ms` is relative to it. */
   startedAt: number;
@@ -13,7 +22,7 @@ export interface Evidence {
   upgraded: { ms: number; protocol: string; headers: Record<string, string> } | null;
   /** Text frames from the server after the upgrade (e.g. auth-ok). */
   frames: Array<{ ms: number; text: string }>;
-  /** What the client did after the upgrade: auth message sent, user revoked, client close. */
+  /** What the client did after the upgrade: auth message sent, user revoked / deleted / role removed, client close. */
   actions: Array<{ ms: number; action: string }>;
   /**
    * Close of an upgraded socket: code (1006 = no close frame), who closed (closing.ts),

@@ -6,7 +6,8 @@ import { forgeRequest, type ForgedRequest } from '../cases/forge/request.ts';
 import type { KeyRing } from '../cases/forge/token.ts';
 import type { Target, UserRequest } from '../targets/target.ts';
 import { drive, type SessionPlan } from './client.ts';
-import type { Evidence } from './evidence.ts';
+import { REVOCATION_ACTIONS, type Evidence } from './evidence.ts';
+import { revocationOf } from '../../model/facts.ts';
 import { visits } from '../../model/stages.ts';
 
 export interface DriveSettings {
@@ -57,8 +58,9 @@ export async function executeCase(target: Target, ring: KeyRing, kase: Case, set
     authAnswerMs: policy.authWindowMs + settings.deadlineMs,
     watchMs: () => watchFor(kase, request, policy.authWindowMs, policy.clockSkewSeconds, settings),
   };
-  if (facts.session === 'user-revoked') {
-    plan.afterEstablished = { action: 'user revoked', run: () => target.revokeUser(userId), watchMs: settings.revokeWatchMs };
+  const revocation = revocationOf(facts.session);
+  if (revocation !== null) {
+    plan.afterEstablished = { action: REVOCATION_ACTIONS[revocation], run: () => target.revokeUser(userId, revocation), watchMs: settings.revokeWatchMs };
   }
   const evidence = await drive(target.url, request, plan);
   return { request, evidence, userId };
@@ -90,7 +92,7 @@ export function estimatedCost(kase: Case, authWindowMs: number, skewSeconds: num
   const f = kase.facts;
   if (f.session === 'token-expires') return 2000 + skewSeconds * 1000 + s.expiryToleranceMs;
   if (f.latency === 'stalled') return s.deadlineMs;
-  if (f.session === 'user-revoked') return s.revokeWatchMs;
+  if (revocationOf(f.session) !== null) return s.revokeWatchMs;
   if (f.placement === 'first-message') return authWindowMs;
   return kase.prediction.outcome === 'accept' || kase.prediction.outcome.startsWith('close-') ? s.observeMs : 5;
 }

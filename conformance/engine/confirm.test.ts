@@ -44,7 +44,7 @@ async function miswiredTarget(wrong: (n: number) => boolean, how: 'missing' | 's
       const m = miswire(kind, options);
       return inner.prepareUser(caseId, m.kind, m.options);
     },
-    revokeUser: (userId) => inner.revokeUser(userId),
+    revokeUser: (userId, how) => inner.revokeUser(userId, how),
     close: () => inner.close(),
   };
 }

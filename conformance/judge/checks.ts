@@ -3,7 +3,8 @@
 // The names are the ones used in reports and counterexamples.
 import type { Finding, JudgeInput } from './context.ts';
 import { observedOutcome } from '../drive/evidence.ts';
-import { placementEnabled } from '../../model/facts.ts';
+import { placementEnabled, revocationOf } from '../../model/facts.ts';
+import { REVOCATION_ACTIONS } from '../drive/evidence.ts';
 import { closeCode, isHandshakeReason, rejectStatus } from '../../model/reasons.ts';
 
 export interface Check {
@@ -26,7 +27,8 @@ export function closedBySessionEnd(i: JudgeInput): boolean {
   if (i.facts.session === 'token-expires' && i.expSeconds !== null) {
     return e.startedAt + e.close.ms >= (i.expSeconds + i.policy.clockSkewSeconds) * 1000 - 1000;
   }
-  if (i.facts.session === 'user-revoked') return e.actions.some((a) => a.action === 'user revoked' && a.ms <= e.close!.ms);
+  const revocation = revocationOf(i.facts.session);
+  if (revocation !== null) return e.actions.some((a) => a.action === REVOCATION_ACTIONS[revocation] && a.ms <= e.close!.ms);
   return false;
 }
 

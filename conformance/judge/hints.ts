@@ -67,6 +67,12 @@ function skippedCheck(i: HintInput, observed: string): Hint | null {
   };
 }
 
+const REVOKED_HOW: Partial<Record<Facts['session'], string>> = {
+  'user-revoked': 'deactivated',
+  'user-deleted': 'deleted',
+  'user-role-removed': 'stripped of the required role',
+};
+
 const TOKEN_OR_CLAIM = /^(alg|key|signature|exp|nbf|iss|aud|typ|sub)-/;
 
 const RULES: readonly Rule[] = [
@@ -163,8 +169,12 @@ const RULES: readonly Rule[] = [
   },
   { id: 'skipped-check', match: (i, c) => skippedCheck(i, c.observed) },
   {
+    id: 'deleted-kept-connected',
+    match: (i, c) => (i.prediction.reason === 'session-user-revoked' && c.accepted && i.facts.session === 'user-deleted' ? 'deleted user kept connected: no close after the user was deleted while connected' : null),
+  },
+  {
     id: 'no-revocation',
-    match: (i, c) => (i.prediction.reason === 'session-user-revoked' && c.accepted ? 'session outlives revocation: no close 1008 after the user was deactivated' : null),
+    match: (i, c) => (i.prediction.reason === 'session-user-revoked' && c.accepted ? `session outlives revocation: no close after the user was ${REVOKED_HOW[i.facts.session] ?? 'revoked'}` : null),
   },
 ];
 

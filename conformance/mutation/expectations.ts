@@ -34,4 +34,6 @@ export const MUTANT_EXPECTATIONS: Record<MutantId, MutantExpectation> = {
   // Right on the wire, wrong in the log: caught only with the decision log (run --logs).
   'log-says-expired': { verdict: 'WRONG-REASON', hint: 'log-says-expired', logViolations: ['wrong-outcome'] },
   'log-blames-user': { verdict: 'WRONG-REASON', hint: 'log-blames-user', logViolations: ['wrong-outcome'] },
+  // Found only by a case that deletes the user while connected (session=user-deleted).
+  'deleted-kept-connected': { verdict: 'FAILED', hint: 'deleted-kept-connected' },
 };

@@ -127,7 +127,7 @@ export async function startContainerTarget(options: ContainerTargetOptions): Pro
     kind: 'container',
     description: `container ${image}${mutant ? `, mutant ${mutant}` : ''} with ${settings.postgres.image}`,
     prepareUser: (caseId, kind, opts) => inner.prepareUser(caseId, kind, opts),
-    revokeUser: (userId) => inner.revokeUser(userId),
+    revokeUser: (userId, how) => inner.revokeUser(userId, how),
     async close() {
       try {
         await inner.close();

@@ -53,9 +53,13 @@ async function handle(request: HostRequest): Promise<unknown> {
       for (const s of request.stalls) directory.stall(s.userId, s.ms);
       return undefined;
     }
-    case 'revoke':
-      await userSeeder((await store).sql).deactivate(request.userId);
+    case 'revoke': {
+      const seed = userSeeder((await store).sql);
+      if (request.how === 'deactivation') await seed.deactivate(request.userId);
+      else if (request.how === 'deletion') await seed.remove(request.userId);
+      else await seed.removeRole(request.userId, request.role ?? '');
       return undefined;
+    }
     case 'stop':
       await stop(request.backend);
       return undefined;

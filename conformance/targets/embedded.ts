@@ -4,7 +4,7 @@
 // unique id, so concurrent cases and concurrent targets (mutants) never interfere.
 import { randomBytes } from 'node:crypto';
 import { isMutantId, MUTANT_IDS, type UserSeed } from '../../src/index.ts';
-import { profilePolicy, type Policy } from '../../model/policy.ts';
+import { REVOCATIONS, profilePolicy, type Policy } from '../../model/policy.ts';
 import { ConfigError } from '../../model/errors.ts';
 import { generateKeys } from '../keys.ts';
 import { closeEmbeddedHost, startEmbeddedHost } from './embedded-host.ts';
@@ -83,13 +83,13 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     healthUrl: `${httpBase}/healthz`,
     policy,
     keys,
-    capabilities: { stall: true, revoke: true, userKinds: ['active', 'missing', 'inactive', 'lacks-role'] },
+    capabilities: { stall: true, revoke: REVOCATIONS, userKinds: ['active', 'missing', 'inactive', 'lacks-role'] },
     async prepareUser(caseId, kind, { stall, stallMs }) {
       const [id] = await prepare([{ caseId, kind, stall, ...(stallMs !== undefined ? { stallMs } : {}) }]);
       return id!;
     },
     prepareUsers: prepare,
-    revokeUser: (userId) => host.call({ op: 'revoke', userId }),
+    revokeUser: (userId, how) => host.call({ op: 'revoke', userId, how, role: policy.requiredRole }),
     close() {
       // The host may already be gone (closed by the CLI, or crashed): nothing left to stop.
       closing ??= host.call({ op: 'stop', backend }).catch(() => undefined);

@@ -1,7 +1,7 @@
 // A target: a backend the engine can send cases to, with what it takes to set a case
 // up (users in its directory, a stalled lookup). Embedded, url and (later) container
 // targets implement this one interface; the engine knows nothing else about them.
-import type { Policy } from '../../model/policy.ts';
+import type { Policy, Revocation } from '../../model/policy.ts';
 import type { TargetCapabilities, UserKind } from '../capabilities/capabilities.ts';
 import type { SigningKeys } from '../keys.ts';
 
@@ -33,8 +33,8 @@ export interface Target {
   prepareUser(caseId: string, kind: UserKind, options: { stall: boolean; stallMs?: number }): Promise<string>;
   /** Optional: prepares many subjects in one round trip, in order; the ids prepareUser would give. */
   prepareUsers?(requests: readonly UserRequest[]): Promise<string[]>;
-  /** Deactivates or deletes the user while its socket is open. */
-  revokeUser(userId: string): Promise<void>;
+  /** Revokes the user while its socket is open: deactivates it, deletes it or removes its role. */
+  revokeUser(userId: string, how: Revocation): Promise<void>;
   /** Stops what the target started and removes what it seeded. */
   close(): Promise<void>;
 }

@@ -63,7 +63,7 @@ afterAll(() => {
 });
 
 describe.skipIf(!available)('url target with PostgreSQL seeding', () => {
-  it('seeds, revokes and deletes users by SQL; only the stall cases are not covered', async () => {
+  it('seeds users by SQL and revokes them while connected in each way (deactivate, delete, remove the role); only the stall cases are not covered', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wsac-pg-'));
     chmodSync(dir, 0o777);
     dataDir = join(dir, 'data');
@@ -96,8 +96,10 @@ describe.skipIf(!available)('url target with PostgreSQL seeding', () => {
     expect(out).not.toContain(SECRET);
     const doc = JSON.parse(await readFile(join(report, 'report.json'), 'utf8'));
     expect(doc.summary.notCoveredFacts.map((n: { fact: string; value: string }) => `${n.fact}=${n.value}`)).toEqual(['latency=stalled']);
-    const revoked = doc.cases.filter((c: { facts: { session: string }; status: string }) => c.facts.session === 'user-revoked' && c.status === 'judged');
-    expect(revoked.length).toBeGreaterThan(0);
-    for (const c of revoked) expect(c.observed).toBe('close-1008');
+    for (const session of ['user-revoked', 'user-deleted', 'user-role-removed']) {
+      const revoked = doc.cases.filter((c: { facts: { session: string }; status: string }) => c.facts.session === session && c.status === 'judged');
+      expect(revoked.length, session).toBeGreaterThan(0);
+      for (const c of revoked) expect(c.observed, session).toBe('close-1008');
+    }
   });
 });

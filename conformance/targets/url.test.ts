@@ -64,7 +64,7 @@ describe('url target', () => {
     const doc = JSON.parse(await readFile(join(report, 'report.json'), 'utf8'));
     expect(doc).toMatchObject({ schema: 'ws-auth-conformance/report@1', kind: 'completed', passed: true, exitCode: 0 });
     const notCovered = doc.summary.notCoveredFacts.map((n: { fact: string; value: string }) => `${n.fact}=${n.value}`);
-    expect(notCovered).toEqual(expect.arrayContaining(['latency=stalled', 'session=user-revoked']));
+    expect(notCovered).toEqual(expect.arrayContaining(['latency=stalled', 'session=user-revoked', 'session=user-deleted', 'session=user-role-removed']));
     // Stall cases are never reported as passed.
     for (const c of doc.cases.filter((x: { facts: { latency: string } }) => x.facts.latency === 'stalled')) expect(c.status).toBe('not-covered');
     expect(await readFile(join(report, 'junit.xml'), 'utf8')).toContain('<skipped message="latency=stalled');

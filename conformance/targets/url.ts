@@ -4,7 +4,7 @@
 // fixed set of existing users is named. Whatever it cannot do, it says so.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Policy } from '../../model/policy.ts';
+import { REVOCATIONS, type Policy } from '../../model/policy.ts';
 import { TargetError } from '../../model/errors.ts';
 import type { SigningKeys } from '../keys.ts';
 import { runPool } from '../pool/pool.ts';
@@ -21,6 +21,8 @@ ON CONFLICT (user_id) DO UPDATE SET is_active = EXCLUDED.is_active, roles = EXCL
   deactivate: 'UPDATE users SET is_active = false, updated_at = now() WHERE user_id = $1',
   /** $1 user id. */
   delete: 'DELETE FROM users WHERE user_id = $1',
+  /** $1 user id, $2 the policy's required role. */
+  removeRole: 'UPDATE users SET roles = array_remove(roles, $2), updated_at = now() WHERE user_id = $1',
 } as const;
 
 export type UserSource =
@@ -30,6 +32,7 @@ export type UserSource =
       insertSql?: string;
       deactivateSql?: string;
       deleteSql?: string;
+      removeRoleSql?: string;
       /** Makes the lookup of user $1 slower than the deadline for the next $2 ms; absent: the target cannot stall. */
       stallSql?: string;
     }
@@ -70,7 +73,7 @@ export async function startUrlTarget(options: UrlTargetOptions): Promise<Target>
     return {
       ...base,
       description: `url ${endpoint} (stateless: no user directory)`,
-      capabilities: { stall: false, revoke: false, userKinds: ['active'] },
+      capabilities: { stall: false, revoke: [], userKinds: ['active'] },
       prepareUser: async (caseId) => `${prefix}-${caseId}`,
       revokeUser: async () => {
         throw new TargetError('a stateless target has no user to revoke');
@@ -84,7 +87,7 @@ export async function startUrlTarget(options: UrlTargetOptions): Promise<Target>
     return {
       ...base,
       description: `url ${endpoint} (fixed users: ${kinds.join(', ')})`,
-      capabilities: { stall: false, revoke: false, userKinds: kinds },
+      capabilities: { stall: false, revoke: [], userKinds: kinds },
       async prepareUser(_caseId, kind) {
         const id = source.users[kind];
         if (!id) throw new TargetError(`no fixed user for state "${kind}"`);
@@ -109,6 +112,7 @@ export async function startUrlTarget(options: UrlTargetOptions): Promise<Target>
     insert: source.insertSql ?? DEFAULT_SQL.insert,
     deactivate: source.deactivateSql ?? DEFAULT_SQL.deactivate,
     delete: source.deleteSql ?? DEFAULT_SQL.delete,
+    removeRole: source.removeRoleSql ?? DEFAULT_SQL.removeRole,
   };
   const prefix = `wsac-${randomBytes(4).toString('hex')}`;
   const seeded = new Set<string>();
@@ -127,12 +131,14 @@ export async function startUrlTarget(options: UrlTargetOptions): Promise<Target>
   return {
     ...base,
     description: `url ${endpoint} (users seeded in PostgreSQL${source.stallSql ? ', stall by SQL' : ''})`,
-    capabilities: { stall: Boolean(source.stallSql), revoke: true, userKinds: ['active', 'missing', 'inactive', 'lacks-role'] },
+    capabilities: { stall: Boolean(source.stallSql), revoke: REVOCATIONS, userKinds: ['active', 'missing', 'inactive', 'lacks-role'] },
     prepareUser,
     // The operator's SQL is per row: many rows go over the pool's connections side by side.
     prepareUsers: (requests) => runPool(requests, POOL_SIZE, () => 0, (r) => prepareUser(r.caseId, r.kind, r)),
-    async revokeUser(userId) {
-      await pool.query(sql.deactivate, [userId]);
+    async revokeUser(userId, how) {
+      if (how === 'deactivation') await pool.query(sql.deactivate, [userId]);
+      else if (how === 'deletion') await pool.query(sql.delete, [userId]);
+      else await pool.query(sql.removeRole, [userId, role]);
     },
     async close() {
       for (const id of seeded) await pool.query(sql.delete, [id]).catch(() => {});

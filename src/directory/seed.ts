@@ -51,6 +51,8 @@ export interface UserSeeder {
   deactivate(userId: string): Promise<void>;
   activate(userId: string): Promise<void>;
   setRoles(userId: string, roles: string[]): Promise<void>;
+  /** Takes one role away, leaving the others. */
+  removeRole(userId: string, role: string): Promise<void>;
   remove(userId: string): Promise<void>;
   /** Deletes every user. */
   clear(): Promise<void>;
@@ -77,6 +79,7 @@ export function userSeeder(sql: SqlClient): UserSeeder {
     deactivate: (userId) => update('UPDATE users SET is_active = false, updated_at = now() WHERE user_id = $1', [userId]),
     activate: (userId) => update('UPDATE users SET is_active = true, updated_at = now() WHERE user_id = $1', [userId]),
     setRoles: (userId, roles) => update('UPDATE users SET roles = $2, updated_at = now() WHERE user_id = $1', [userId, roles]),
+    removeRole: (userId, role) => update('UPDATE users SET roles = array_remove(roles, $2), updated_at = now() WHERE user_id = $1', [userId, role]),
     remove: (userId) => update('DELETE FROM users WHERE user_id = $1', [userId]),
     clear: () => update('DELETE FROM users', []),
   };

@@ -4,6 +4,7 @@ import { FIELD_FAILURE_IDS, type FieldFailureId } from '../../model/field-failur
 import { REFERENCE, type Assembly } from '../assembly.ts';
 import { acceptThen1008 } from './accept-then-1008.ts';
 import { algNone } from './alg-none.ts';
+import { deletedKeptConnected } from './deleted-kept-connected.ts';
 import { fakeToken403 } from './fake-token-403.ts';
 import { headerBypass } from './header-bypass.ts';
 import { inactiveAccept } from './inactive-accept.ts';
@@ -41,6 +42,7 @@ const MUTANTS: Record<MutantId, Mutant> = {
   'no-origin-check': noOriginCheck,
   'log-says-expired': logSaysExpired,
   'log-blames-user': logBlamesUser,
+  'deleted-kept-connected': deletedKeptConnected,
 };
 
 export const MUTANT_DESCRIPTIONS: Record<MutantId, string> = Object.fromEntries(

@@ -7,7 +7,7 @@ import { openPgliteDirectory } from '../directory/pglite.ts';
 import { userSeeder } from '../directory/seed.ts';
 import { createLogger } from '../log.ts';
 import { startReferenceBackend, type ReferenceBackend } from '../server.ts';
-import { attempt, bearer, craft, errorOf, mint, SECRET, stallingDirectory, type Observation } from '../testing/harness.ts';
+import { attempt, bearer, craft, errorOf, mint, SECRET, stallingDirectory, whenOpen, type Observation } from '../testing/harness.ts';
 import { MUTANT_DESCRIPTIONS, MUTANT_IDS, type MutantId } from './index.ts';
 
 const DEADLINE_MS = 300;
@@ -159,6 +159,21 @@ const DIFFERENCES: Record<WireMutant, Difference> = {
     request: 'a cookie credential from a foreign Origin',
     probe: async (url) => attempt(url, { headers: { Cookie: `access_token=${await mint()}`, Origin: 'https://evil.example' } }),
     reference: refused(403, 'origin-foreign'),
+    mutant: accepted,
+  },
+  'deleted-kept-connected': {
+    request: 'a session whose user is deleted once it is open',
+    probe: async (url) => {
+      // A user of its own per probe: the reference and the mutant are probed side by side.
+      const userId = `deleted-${Math.random().toString(36).slice(2)}`;
+      await userSeeder(directory.sql).insert([{ user_id: userId, roles: ['chat'] }]);
+      const { onOpen, open } = whenOpen();
+      const pending = attempt(url, { headers: bearer(await mint({ claims: { sub: userId } })), observeMs: 1500, onOpen });
+      await open;
+      await userSeeder(directory.sql).remove(userId);
+      return pending;
+    },
+    reference: (obs) => expect(obs.close).toMatchObject({ code: 1008, reason: 'session-user-revoked' }),
     mutant: accepted,
   },
 };

@@ -1,8 +1,9 @@
 // An authenticated socket: closes 1008 when the token reaches exp (+ skew) or the
-// user is revoked; the client's own close is echoed by ws (1000).
+// user is revoked (deactivated, deleted or stripped of the required role, as far as the
+// policy's session.revocation lists); the client's own close is echoed by ws (1000).
 import type { WebSocket } from 'ws';
-import type { OverridableReason, Policy } from '../../model/policy.ts';
-import { closeCode, type FixedReason } from '../../model/reasons.ts';
+import type { OverridableReason, Policy, Revocation } from '../../model/policy.ts';
+import { closeCode, type FixedReason, type HandshakeReason } from '../../model/reasons.ts';
 import type { Assembly } from '../assembly.ts';
 import type { DirectoryUser, UserChange } from '../directory/directory.ts';
 import type { Claims } from '../handshake/verify-token.ts';
@@ -63,12 +64,19 @@ export function openSession(ws: WebSocket, user: DirectoryUser, claims: Claims, 
   });
 }
 
+/** The revocation a changed user's refusal amounts to (a deleted row is an unknown user). */
+const REVOCATION_BY_REFUSAL: Partial<Record<HandshakeReason, Revocation>> = {
+  'user-unknown': 'deletion',
+  'user-inactive': 'deactivation',
+  'user-lacks-role': 'role-removal',
+};
+
 /** Applies a user change to that user's open sessions. */
 export function revokeOnChange(change: UserChange, ctx: SessionContext): void {
   const sockets = ctx.registry.socketsOf(change);
   if (sockets.length === 0) return;
   const refused = ctx.assembly.authorise(change.user, ctx.policy);
-  if (!refused) return;
+  if (!refused || !ctx.assembly.closesOnRevocation(REVOCATION_BY_REFUSAL[refused] ?? 'deactivation', ctx.policy)) return;
   for (const ws of sockets) {
     const code = closeCodeFor(ctx.policy, 'session-user-revoked');
     ctx.logger.info('session-closed', { outcome: `close-${code}`, reason: 'session-user-revoked', detail: refused, requestId: requestIds.get(ws) ?? null, user: change.userId });
