@@ -4,6 +4,7 @@ import { packageVersion } from '../report/version.ts';
 
 // Lazy imports keep `--help` fast and let each command load only what it needs.
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  init: () => import('./init.ts'),
   paths: () => import('./paths.ts'),
   diagram: () => import('./diagram.ts'),
   run: () => import('./run.ts'),

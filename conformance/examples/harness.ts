@@ -65,10 +65,10 @@ export function startExample(name: string, fixed = false): Promise<ExampleApp> {
   });
 }
 
-/** `run --config <example>/ws-auth-conformance.config.ts --target url=...`, its report.json. */
-export async function runTool(example: string, app: ExampleApp, seed: number, runs: number): Promise<{ report: Report; output: string }> {
+/** `run --config <example>/ws-auth-conformance.config.ts --target url=...` (or another config), its report.json. */
+export async function runTool(example: string, app: ExampleApp, seed: number, runs: number, config = join(HERE, example, 'ws-auth-conformance.config.ts')): Promise<{ report: Report; output: string }> {
   const dir = await mkdtemp(join(tmpdir(), `wsac-${example}-`));
-  const args = [BIN, 'run', '--config', join(HERE, example, 'ws-auth-conformance.config.ts'), '--target', `url=${app.url}`];
+  const args = [BIN, 'run', '--config', config, '--target', `url=${app.url}`];
   // A patient client: these apps answer at once, but on a busy CI runner a starved
   // process can take longer than the default 1.5 s, which the tool would call a hang.
   args.push('--seed', String(seed), '--runs', String(runs), '--deadline-ms', '5000', '--quiet', '--report', dir);

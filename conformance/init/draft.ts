@@ -1,0 +1,67 @@
+// What `init` has learnt so far: the working policy the next probes are forged under,
+// the evidence behind each field, and what it refused to learn (suspected defects).
+// docs/init.md says which observations become contract and which do not.
+import { predict } from '../../model/oracle.ts';
+import { profilePolicy, type OverridableReason, type Policy } from '../../model/policy.ts';
+import { accepted, isFailure, type Observation } from './probe.ts';
+
+export class Draft {
+  /** Evidence lines per policy field (`placements`, `outcomes.user-unknown`, ...), in the order learnt. */
+  readonly evidence = new Map<string, string[]>();
+  /** Observations init did not learn as contract: the run is expected to report them. */
+  readonly suspected: string[] = [];
+  /** Observations whose answers (status, close code) may be learnt as outcomes. */
+  readonly answers: Observation[] = [];
+
+  constructor(public policy: Policy) {}
+
+  set<K extends keyof Policy>(field: K, value: Policy[K], ...lines: string[]): void {
+    this.policy = { ...this.policy, [field]: value };
+    this.note(field, ...lines);
+  }
+
+  note(field: string, ...lines: string[]): void {
+    this.evidence.set(field, [...(this.evidence.get(field) ?? []), ...lines]);
+  }
+
+  suspect(line: string): void {
+    this.suspected.push(line);
+  }
+
+  /** Keeps a probe whose answer tells how the backend refuses (learnt once every field is known). */
+  answer(o: Observation): Observation {
+    this.answers.push(o);
+    return o;
+  }
+
+  /**
+   * The outcomes: each kept probe's answer where it differs from the profile's, under the
+   * finished policy's prediction. A 5xx, a hang or an accept where the model refuses is
+   * never learnt: it stays the profile's answer and the run reports it.
+   */
+  learnOutcomes(): void {
+    const base = profilePolicy(this.policy.profile).outcomes;
+    const learnt = new Map<OverridableReason, Observation>();
+    for (const o of this.answers) {
+      const { outcome, reason } = predict(this.policy, o.facts);
+      if (outcome === 'accept' || reason === 'client-closed') continue;
+      const r = reason as OverridableReason;
+      const expected = `${outcome} (${reason})`;
+      if (isFailure(o)) {
+        this.suspect(`probe ${o.name} -> ${o.text}: a server error or a hang is never a contract; the draft keeps ${expected}`);
+        continue;
+      }
+      if (accepted(o)) continue; // the field's own rule has said what this means
+      const observed = o.outcome.replace(/^http-/, 'reject-') as Policy['outcomes'][OverridableReason];
+      const earlier = learnt.get(r);
+      if (earlier && earlier.outcome !== o.outcome) {
+        this.note(`outcomes.${r}`, `probe ${o.name} -> ${o.text}, unlike probe ${earlier.name}: kept the first`);
+        continue;
+      }
+      learnt.set(r, o);
+      if (observed === base[r]) continue;
+      this.policy = { ...this.policy, outcomes: { ...this.policy.outcomes, [r]: observed } };
+      this.note(`outcomes.${r}`, `probe ${o.name} -> ${o.text}`);
+    }
+  }
+}
