@@ -9,7 +9,7 @@ import { fingerprintBytes } from '../keys.ts';
 import { learnContract, type InitOptions } from '../init/learn.ts';
 import { renderConfig } from '../init/render.ts';
 import type { Wiring } from '../init/infer-wiring.ts';
-import type { UserKind } from '../targets/target.ts';
+import type { UserKind } from '../capabilities/capabilities.ts';
 import type { Command } from './command.ts';
 
 export const DEFAULT_OUT = 'ws-auth-conformance.config.ts';

@@ -1,6 +1,6 @@
 // Who may connect, and for how long: the user directory (from the users the command
 // line names), the Origin allowlist, and whether an open session ends at exp.
-import type { UserKind } from '../targets/target.ts';
+import type { UserKind } from '../capabilities/capabilities.ts';
 import type { Draft } from './draft.ts';
 import { accepted } from './probe.ts';
 import type { Send } from './infer-token.ts';

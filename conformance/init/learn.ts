@@ -3,7 +3,7 @@
 // outcomes. Every field is set with the probes that decided it (Draft.evidence).
 import { resolvePolicy, type Placement } from '../../model/policy.ts';
 import { TargetError } from '../../model/errors.ts';
-import type { UserKind } from '../targets/target.ts';
+import type { UserKind } from '../capabilities/capabilities.ts';
 import { Draft } from './draft.ts';
 import { inferWiring, type Wiring } from './infer-wiring.ts';
 import { inferAlgorithms, inferIssAud, inferKid, inferRequiredClaims, inferSizeLimit, inferSkew, inferTyp, type Send } from './infer-token.ts';

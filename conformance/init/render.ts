@@ -3,7 +3,7 @@
 // defects at the top. Values are written as JSON, which is valid TypeScript.
 import { isDeepStrictEqual } from 'node:util';
 import { profilePolicy, type Policy } from '../../model/policy.ts';
-import type { UserKind } from '../targets/target.ts';
+import type { UserKind } from '../capabilities/capabilities.ts';
 import type { Draft } from './draft.ts';
 import { NO_SUCH_USER } from './infer-users.ts';
 
