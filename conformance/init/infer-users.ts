@@ -64,9 +64,9 @@ export async function inferSessionExpiry(send: Send, draft: Draft, observeMs: nu
   // exp one second ahead: watch until exp + skew + the tolerance.
   const o = await send(`session=token-expires`, { session: 'token-expires' }, { watchMs: (skew + 1) * 1000 + toleranceMs + observeMs });
   if (o.close) {
-    draft.set('session', { closeAtExp: true }, `probe session=token-expires (exp in 1 s, skew ${skew} s) -> ${o.text}`);
+    draft.set('session', { ...draft.policy.session, closeAtExp: true }, `probe session=token-expires (exp in 1 s, skew ${skew} s) -> ${o.text}`);
     draft.answer(o);
   } else {
-    draft.set('session', { closeAtExp: false }, `probe session=token-expires (exp in 1 s, skew ${skew} s, watched ${skew + 1 + toleranceMs / 1000} s) -> ${o.text}: the token is checked at the upgrade only`);
+    draft.set('session', { ...draft.policy.session, closeAtExp: false }, `probe session=token-expires (exp in 1 s, skew ${skew} s, watched ${skew + 1 + toleranceMs / 1000} s) -> ${o.text}: the token is checked at the upgrade only`);
   }
 }
