@@ -39,7 +39,7 @@ export async function startContainerTarget(options: ContainerTargetOptions): Pro
 }
 
 // Errors: each has a stable `code`; anything else thrown is a bug.
-export { ConformanceError, isConformanceError, ConfigError, UsageError, TargetError, ReplayError, type ErrorCode } from '../model/errors.ts';
+export { ConformanceError, isConformanceError, ConfigError, UsageError, TargetError, ReplayError, EmbeddedHostError, ERROR_CODES, type ErrorCode } from '../model/errors.ts';
 
 // The spec's most used parts, also at `ws-auth-conformance/model`.
 export { predict, generatePaths, profilePolicy, resolvePolicy, PolicyError } from '../model/index.ts';

@@ -13,7 +13,26 @@ export type ErrorCode =
   | 'ERR_REPLAY'
   | 'ERR_BACKEND_CONFIG'
   | 'ERR_SERVE'
-  | 'ERR_USER_SEED';
+  | 'ERR_USER_SEED'
+  | 'ERR_EMBEDDED_HOST'
+  | 'ERR_DEPENDENCY_TIMEOUT';
+
+export const ERROR_CODES: readonly ErrorCode[] = [
+  'ERR_POLICY',
+  'ERR_CONFIG',
+  'ERR_USAGE',
+  'ERR_TARGET',
+  'ERR_REPLAY',
+  'ERR_BACKEND_CONFIG',
+  'ERR_SERVE',
+  'ERR_USER_SEED',
+  'ERR_EMBEDDED_HOST',
+  'ERR_DEPENDENCY_TIMEOUT',
+];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return (ERROR_CODES as readonly unknown[]).includes(value);
+}
 
 export abstract class ConformanceError extends Error {
   abstract readonly code: ErrorCode;
@@ -119,5 +138,32 @@ export class SeedError extends ConformanceError {
   constructor(message: string) {
     super(message);
     this.name = 'SeedError';
+  }
+}
+
+/**
+ * The embedded host (a worker thread) ended, or reported one of this hierarchy's errors
+ * from inside it (a backend option, a seed, the port): `code` is the one thrown there.
+ * A bug inside the worker is not one of these: it arrives as an internal error.
+ */
+export class EmbeddedHostError extends ConformanceError {
+  constructor(
+    message: string,
+    readonly code: ErrorCode = 'ERR_EMBEDDED_HOST',
+  ) {
+    super(message);
+    this.name = 'EmbeddedHostError';
+  }
+}
+
+/**
+ * A dependency that gave up because the handshake deadline passed (e.g. PostgreSQL
+ * cancelling a lookup at its statement_timeout): the backend answers it as the deadline.
+ */
+export class DependencyTimeoutError extends ConformanceError {
+  readonly code = 'ERR_DEPENDENCY_TIMEOUT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'DependencyTimeoutError';
   }
 }

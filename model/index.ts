@@ -8,8 +8,12 @@ export { generatePaths, measureCoverage } from './paths.ts';
 export type { Coverage, ModelPath, PathSet } from './paths.ts';
 export { PolicyError, policyDigest, profilePolicy, resolvePolicy } from './policy.ts';
 export type { Policy, PolicyInput } from './policy.ts';
-export { OUTCOMES, REASONS } from './reasons.ts';
+export { OUTCOMES, REASONS, REASON_DESCRIPTIONS, closeCode, rejectStatus } from './reasons.ts';
 export type { Outcome, Reason } from './reasons.ts';
+// Reason groups: decided before the upgrade (a profile maps each to 401 or 403), decided by
+// time or after the upgrade, the ones where no token was presented (RFC 6750 3.1), the user's.
+export { FIXED_REASONS, HANDSHAKE_REASONS, NO_TOKEN_REASONS, USER_REASONS, isHandshakeReason, isReason } from './reasons.ts';
+export type { FixedReason, HandshakeReason } from './reasons.ts';
 // The spec's vocabulary: stage ids, the fact each stage decides on, the field failures.
 export { GROUPS, STAGE_IDS, STAGE_FACT, decidingStage, isStageId, visits } from './stages.ts';
 export type { GroupId, StageId } from './stages.ts';

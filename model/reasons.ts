@@ -96,6 +96,9 @@ export const NO_TOKEN_REASONS: readonly HandshakeReason[] = [
   'credential-scheme',
 ];
 
+/** Reasons decided by the user directory: the subject's state, not the token. */
+export const USER_REASONS: readonly HandshakeReason[] = ['user-unknown', 'user-inactive', 'user-lacks-role'];
+
 /** One line per reason, used by the decision table and reports. */
 export const REASON_DESCRIPTIONS: Record<Reason, string> = {
   'origin-foreign': 'Origin header not in the allowlist (cross-site WebSocket hijacking)',

@@ -5,7 +5,7 @@ import { FACT_VALUES, type Facts } from '../../model/facts.ts';
 import { outcomeOf } from '../../model/machine.ts';
 import { predict } from '../../model/oracle.ts';
 import type { Policy } from '../../model/policy.ts';
-import { isReason, OUTCOMES, REASON_DESCRIPTIONS, REASONS } from '../../model/reasons.ts';
+import { isReason, OUTCOMES, REASON_DESCRIPTIONS, REASONS, USER_REASONS } from '../../model/reasons.ts';
 import { canonicalFacts } from '../cases/case.ts';
 import type { StatedDecision } from './mapping.ts';
 
@@ -26,7 +26,6 @@ export interface LogViolation {
   requestId: string | null;
 }
 
-const USER_REASONS = new Set(['user-unknown', 'user-inactive', 'user-lacks-role']);
 const oneOf = <K extends keyof typeof FACT_VALUES>(fact: K, value: string | null): value is (typeof FACT_VALUES)[K][number] =>
   value !== null && (FACT_VALUES[fact] as readonly string[]).includes(value);
 
@@ -59,7 +58,7 @@ export function checkDecision(d: StatedDecision, policy: Policy): LogViolation[]
     const p = predict(policy, statedFacts(d, policy));
     if (p.outcome !== 'accept') add('forbidden-accept', `accept where the model answers ${p.outcome} (${p.reason}: ${REASON_DESCRIPTIONS[p.reason]})${stated(d)}`);
   }
-  if (d.reason !== null && USER_REASONS.has(d.reason) && oneOf('user', d.userState)) {
+  if (d.reason !== null && (USER_REASONS as readonly string[]).includes(d.reason) && oneOf('user', d.userState)) {
     const p = predict(policy, statedFacts(d, policy));
     if (p.reason !== d.reason) add('reason-contradicts-user', `${d.reason} for a user in state ${d.userState} (the model's reason: ${p.reason})`);
   }

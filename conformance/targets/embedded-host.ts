@@ -4,7 +4,8 @@
 // and a crash still ends only the host. Start it early (`startEmbeddedHost()`) and
 // PGlite loads while the engine plans.
 import { Worker } from 'node:worker_threads';
-import type { HostReply, HostRequest, HostResults } from './embedded-protocol.ts';
+import { EmbeddedHostError } from '../../model/errors.ts';
+import { fromHostFailure, type HostReply, type HostRequest, type HostResults } from './embedded-protocol.ts';
 
 export interface EmbeddedHost {
   call<Op extends HostRequest['op']>(request: Extract<HostRequest, { op: Op }>): Promise<HostResults[Op]>;
@@ -32,14 +33,6 @@ export async function closeEmbeddedHost(): Promise<void> {
   await host?.close();
 }
 
-/** The host's own failure, or a failure it reports (PGlite would not start, a port was refused). */
-export class EmbeddedHostError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EmbeddedHostError';
-  }
-}
-
 function spawnHost(onGone: () => void): EmbeddedHost {
   // No inherited flags: from the sources, the .mjs entry registers tsx itself (under the
   // CLI and vitest alike); the compiled package (dist/) starts the compiled worker.
@@ -58,7 +51,7 @@ function spawnHost(onGone: () => void): EmbeddedHost {
     pending.delete(reply.id);
     settle();
     if (reply.ok) waiter.resolve(reply.value);
-    else waiter.reject(new EmbeddedHostError(`embedded backend: ${reply.error.message}`));
+    else waiter.reject(fromHostFailure(reply.error));
   });
   const fail = (error: Error) => {
     gone ??= error;
@@ -66,7 +59,8 @@ function spawnHost(onGone: () => void): EmbeddedHost {
     for (const waiter of pending.values()) waiter.reject(gone);
     pending.clear();
   };
-  worker.on('error', (error) => fail(new EmbeddedHostError(`the embedded host failed: ${error.message}`)));
+  // An exception nothing in the worker caught is a bug (internal error); the thread ending otherwise is the host's failure.
+  worker.on('error', (error) => fail(new Error(`the embedded host failed: ${error.message}`, { cause: error })));
   worker.on('exit', (code) => fail(new EmbeddedHostError(`the embedded host ended (exit ${code})`)));
 
   const call = (request: HostRequest): Promise<unknown> => {

@@ -9,7 +9,7 @@ import { openPgliteDirectory } from '../../src/directory/pglite.ts';
 import { userSeeder } from '../../src/directory/seed.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { startReferenceBackend, type ReferenceBackend } from '../../src/server.ts';
-import type { HostReply, HostRequest } from './embedded-protocol.ts';
+import { toHostFailure, type HostReply, type HostRequest } from './embedded-protocol.ts';
 import { stallingDirectory, type StallingDirectory } from './stalling-directory.ts';
 
 /** The backend's decision log in a file, appended synchronously: a line is there before its answer is sent. */
@@ -73,7 +73,7 @@ async function handle(request: HostRequest): Promise<unknown> {
 port.on('message', (message: { id: number; request: HostRequest }) => {
   handle(message.request).then(
     (value) => port.postMessage({ id: message.id, ok: true, value } satisfies HostReply),
-    (error: Error) => port.postMessage({ id: message.id, ok: false, error: { name: error.name, message: error.message } } satisfies HostReply),
+    (error: Error) => port.postMessage({ id: message.id, ok: false, error: toHostFailure(error) } satisfies HostReply),
   ).finally(() => {
     // Nothing is left to keep the thread alive once the store is closed: it ends.
     if (message.request.op === 'close') port.close();

@@ -7,7 +7,7 @@ import type { SqlDirectory, UserChange } from './directory.ts';
 import { openPgliteDirectory } from './pglite.ts';
 import { openPostgresDirectory } from './postgres.ts';
 import { userSeeder } from './seed.ts';
-import { DependencyTimeoutError } from '../handshake/deadline.ts';
+import { DependencyTimeoutError } from '../../model/errors.ts';
 
 const PG_URL = process.env.WS_AUTH_TEST_PG_URL;
 

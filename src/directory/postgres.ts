@@ -5,7 +5,7 @@
 // lookup nobody waits for any more and its connection returns to the pool, so one slow
 // row never starves the lookups queued behind it.
 import pg from 'pg';
-import { DependencyTimeoutError } from '../handshake/deadline.ts';
+import { DependencyTimeoutError } from '../../model/errors.ts';
 import type { SqlClient, SqlDirectory } from './directory.ts';
 import { CHANGE_CHANNEL, SCHEMA_SQL } from './schema.ts';
 import { createSqlDirectory } from './sql-directory.ts';

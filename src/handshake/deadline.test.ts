@@ -1,7 +1,8 @@
 // The handshake deadline: the work's answer, or STALLED when the deadline passes first
 // or when a dependency gave up at the deadline (a cancelled lookup is a stall, not a 503).
 import { describe, expect, it } from 'vitest';
-import { DependencyTimeoutError, STALLED, withDeadline } from './deadline.ts';
+import { DependencyTimeoutError } from '../../model/errors.ts';
+import { STALLED, withDeadline } from './deadline.ts';
 
 const never = () => new Promise<never>(() => {});
 

@@ -1,15 +1,6 @@
-export const STALLED: unique symbol = Symbol('stalled');
+import { DependencyTimeoutError } from '../../model/errors.ts';
 
-/**
- * A dependency that gave up because the handshake deadline passed (e.g. PostgreSQL
- * cancelling a lookup at its statement_timeout): the same outcome as the deadline itself.
- */
-export class DependencyTimeoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DependencyTimeoutError';
-  }
-}
+export const STALLED: unique symbol = Symbol('stalled');
 
 /** Resolves with the work's value, or STALLED when `ms` passes first (null: wait forever). */
 export function withDeadline<T>(work: Promise<T>, ms: number | null): Promise<T | typeof STALLED> {
