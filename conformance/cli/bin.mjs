@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // The one launcher, in a git checkout and in the installed package.
-// - Git checkout (the TypeScript sources are beside this file): tsx runs the sources, so
-//   a contributor never runs a stale build; the "wsac-source" export condition makes a
+// - Git checkout (the TypeScript sources are beside this file): dist/ when it was built
+//   from the sources as they are now (`npm ci` builds it), else tsx runs the sources, so a
+//   contributor never runs a stale build; the "wsac-source" export condition makes a
 //   config's `import ... from 'ws-auth-conformance'` load the sources too.
 // - Installed package (npm pack, npm install, git install): only dist/ is shipped; plain
 //   Node runs the compiled JavaScript.
 import { existsSync } from 'node:fs';
 import { register as registerHooks } from 'node:module';
 
-if (existsSync(new URL('./main.ts', import.meta.url))) {
+const checkout = existsSync(new URL('./main.ts', import.meta.url));
+if (checkout && !(await import('./build-stamp.mjs')).distIsCurrent()) {
   const { register } = await import('tsx/esm/api');
   register();
   registerHooks(

@@ -10,7 +10,7 @@
 // Images also come from WSAC_BACKEND_IMAGE / WSAC_POSTGRES_IMAGE (air-gapped CI).
 import { randomBytes } from 'node:crypto';
 import { isSymmetric, type Policy } from '../../model/policy.ts';
-import { isMutantId, MUTANT_IDS } from '../../src/index.ts';
+import { FIELD_FAILURE_IDS, isFieldFailureId } from '../../model/field-failures.ts';
 import { containerConfigFromEnv, type ContainerTargetConfig } from '../../containers/config.ts';
 import { ContainerEnvironment, type EnvironmentLog, type StartedContainerEnvironment } from '../../containers/environment.ts';
 import { STALL_USER_SQL } from '../../containers/stall-sql.ts';
@@ -80,8 +80,8 @@ export function containerSettings(target: Omit<ContainerTargetFileConfig, 'kind'
 export async function startContainerTarget(options: ContainerTargetOptions): Promise<Target> {
   const settings = containerSettings(options.target, options.env);
   const mutant = options.mutant ?? options.target?.mutant ?? null;
-  if (mutant !== null && !isMutantId(mutant)) {
-    throw new ConfigError('mutant', `unknown mutant "${mutant}"`, `use one of ${MUTANT_IDS.join(', ')}`);
+  if (mutant !== null && !isFieldFailureId(mutant)) {
+    throw new ConfigError('mutant', `unknown mutant "${mutant}"`, `use one of ${FIELD_FAILURE_IDS.join(', ')}`);
   }
   const policy = (options.quickTiming ?? options.target?.quickTiming ?? false) ? quickTiming(options.policy) : options.policy;
   const alg = policy.algorithms[0]!;

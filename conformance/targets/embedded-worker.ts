@@ -3,6 +3,7 @@
 // Its event loop is its own, so a busy engine never delays the backend's answers
 // and the backend's database work never delays the engine's clocks.
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 // Modules, not src/index.ts: the host needs neither `pg` nor the mutant tables.
 import { openPgliteDirectory } from '../../src/directory/pglite.ts';
@@ -19,6 +20,11 @@ function fileLogger(file: string): Logger {
 }
 
 const port = parentPort!;
+// PostgreSQL in WASM, compiled by V8's baseline compiler only: measured on PGlite's start and
+// 2,000 user lookups, about 50 MB less memory and no slower (the optimising tier's
+// background compiles compete with the engine for CPU). Set before PGlite compiles; the flag
+// is process-wide, and the engine's own process compiles no other WASM during a run.
+setFlagsFromString('--liftoff-only');
 const store = openPgliteDirectory();
 // Reported when asked for, not here: an unhandled rejection would end the thread.
 store.catch(() => {});

@@ -3,7 +3,9 @@
 // other's event loop. One PGlite per process; each case seeds its own user under a
 // unique id, so concurrent cases and concurrent targets (mutants) never interfere.
 import { randomBytes } from 'node:crypto';
-import { isMutantId, MUTANT_IDS, type UserSeed } from '../../src/index.ts';
+import type { UserSeed } from '../../src/index.ts';
+// The ids alone, not src/index.ts: that would load the backend and PGlite into the engine's thread.
+import { FIELD_FAILURE_IDS, isFieldFailureId } from '../../model/field-failures.ts';
 import { REVOCATIONS, profilePolicy, type Policy } from '../../model/policy.ts';
 import { ConfigError } from '../../model/errors.ts';
 import { generateKeys } from '../keys.ts';
@@ -44,8 +46,8 @@ export function quickTiming(policy: Policy): Policy {
 
 export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): Promise<Target> {
   const mutant = options.mutant ?? null;
-  if (mutant !== null && !isMutantId(mutant)) {
-    throw new ConfigError('mutant', `unknown mutant "${mutant}"`, `use one of ${MUTANT_IDS.join(', ')}`);
+  if (mutant !== null && !isFieldFailureId(mutant)) {
+    throw new ConfigError('mutant', `unknown mutant "${mutant}"`, `use one of ${FIELD_FAILURE_IDS.join(', ')}`);
   }
   const base = options.policy ?? profilePolicy('default');
   const policy = options.quickTiming === false ? base : quickTiming(base);
