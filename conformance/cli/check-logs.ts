@@ -41,6 +41,7 @@ Exit status: 0 no violation, 1 a violation, 2 usage or setup error (no such file
       argv,
       { policy: { type: 'string' }, profile: { type: 'string' }, map: { type: 'string' }, json: { type: 'boolean' } },
       'check-logs',
+      { positionals: true },
     );
     if (positionals.length !== 1) throw new UsageError('give one log file, or - for stdin; see "ws-auth-conformance check-logs --help"');
     const file = positionals[0]!;

@@ -22,7 +22,7 @@ Exit status: 0 nothing got worse, 1 a case got a worse verdict in B or B has a d
 of a kind A did not have, 2 a report cannot be read or a run did not complete.
 `,
   async run(argv) {
-    const { positionals } = parseFlags(argv, {}, 'diff');
+    const { positionals } = parseFlags(argv, {}, 'diff', { positionals: true });
     if (positionals.length !== 2) throw new UsageError(`diff takes two reports, got ${positionals.length}; see "ws-auth-conformance diff --help"`);
     const [fa, fb] = positionals.map(reportFile) as [string, string];
     const [a, b] = [await readReport(fa, 'diff A'), await readReport(fb, 'diff B')];

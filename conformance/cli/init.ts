@@ -72,7 +72,7 @@ Exit status: 0 draft written, 2 bad option, unreachable backend, or no placement
 accepting the valid token (the message lists what each answered).
 `,
   async run(argv) {
-    const { values } = parseFlags(argv, OPTIONS, 'init', { positionals: false });
+    const { values } = parseFlags(argv, OPTIONS, 'init');
     if (!values.url) throw new UsageError('init needs --url ws://HOST:PORT/PATH (the backend\'s WebSocket endpoint)');
     if (!/^wss?:\/\//.test(values.url)) throw new UsageError(`--url must start with ws:// or wss://, got "${values.url}"`);
     const secretEnv = values['secret-env'];

@@ -38,7 +38,7 @@ Exit status: like run: 0 nothing (new) diverged, 1 a divergence, a vacuous case 
 expired waiver, 2 a shard did not complete or the reports do not fit together.
 `,
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, MERGE_OPTIONS, 'merge');
+    const { values, positionals } = parseFlags(argv, MERGE_OPTIONS, 'merge', { positionals: true });
     if (!values.report) throw new UsageError('merge needs --report OUT; see "ws-auth-conformance merge --help"');
     if (positionals.length === 0) throw new UsageError('merge needs the report directories of the shards; see "ws-auth-conformance merge --help"');
     const files = positionals.map(reportFile);

@@ -39,9 +39,11 @@ Exit status: 0 the case now passes, 1 it still diverges, 2 setup error.
       argv,
       { target: { type: 'string' }, config: { type: 'string' }, mutant: { type: 'string' }, 'deadline-ms': { type: 'string' }, 'reveal-tokens': { type: 'boolean' } },
       'replay',
+      { positionals: true },
     );
-    const file = positionals[0];
+    const [file, ...more] = positionals;
     if (!file) throw new UsageError('replay needs a counterexample FILE; see "ws-auth-conformance replay --help"');
+    if (more.length) throw new UsageError(`replay takes one counterexample FILE, got ${positionals.length}; see "ws-auth-conformance replay --help"`);
     const cx = await readCounterexample(file);
     const recordedMutant = cx.target.kind === 'embedded' ? cx.target.mutant : null;
     const mutant = values.mutant === 'none' ? null : (values.mutant ?? recordedMutant);

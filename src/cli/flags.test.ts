@@ -19,4 +19,9 @@ describe('parseFlags', () => {
     expect(() => parse('--target', '-x')).toThrow('--target needs a value, and "-x" looks like an option (for a value starting with "-", write --target=-x)');
     expect(parse('--target=-x').values.target).toBe('-x');
   });
+
+  it('refuses a stray argument unless the command takes files', () => {
+    expect(() => parse('--runs', '7', 'extra')).toThrow('run takes no arguments besides its options, got "extra"; see "ws-auth-conformance run --help"');
+    expect(parseFlags(['a.json', '--quiet', 'b.json'], OPTIONS, 'merge', { positionals: true }).positionals).toEqual(['a.json', 'b.json']);
+  });
 });

@@ -7,12 +7,16 @@ import { UsageError } from '../../model/errors.ts';
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
 
-/** `positionals: false` refuses any argument that is not a flag (commands that take none). */
-export function parseFlags<T extends Options>(argv: string[], options: T, command: string, { positionals = true } = {}): Parsed<T> {
+/**
+ * Flags only, by default: a stray argument (`run foo`, a flag's value without its flag)
+ * is a usage error, never silently ignored. `positionals: true` for the commands that
+ * take files; they check how many themselves.
+ */
+export function parseFlags<T extends Options>(argv: string[], options: T, command: string, { positionals = false } = {}): Parsed<T> {
   try {
     return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: positionals, strict: true }) as Parsed<T>;
   } catch (error) {
-    throw new UsageError(`${describeParseError(error as NodeJS.ErrnoException, argv)}; see "ws-auth-conformance ${command} --help"`);
+    throw new UsageError(`${describeParseError(error as NodeJS.ErrnoException, argv, command)}; see "ws-auth-conformance ${command} --help"`);
   }
 }
 
@@ -37,13 +41,15 @@ function joinNegativeValues(argv: string[], options: Options): string[] {
   return out;
 }
 
-function describeParseError(error: NodeJS.ErrnoException, argv: string[]): string {
+function describeParseError(error: NodeJS.ErrnoException, argv: string[], command: string): string {
   const named = /'(-[^' ]+)/.exec(error.message)?.[1];
   switch (error.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${named ?? error.message}`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return error.message.split('\n')[0]!;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {
+      const stray = /'([^']*)'/.exec(error.message)?.[1];
+      return `${command} takes no arguments besides its options, got "${stray ?? error.message}"`;
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       if (named && / argument missing/.test(error.message)) return `${named} needs a value`;
       const value = named ? argv[argv.indexOf(named) + 1] : undefined;

@@ -104,7 +104,7 @@ interface ServeConfig extends Omit<BackendProcessOptions, 'logger'> {
 
 /** Everything is checked before the database opens, so bad input fails fast (exit 2). */
 export async function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeConfig> {
-  const { values } = parseFlags(argv, OPTIONS, 'serve', { positionals: false });
+  const { values } = parseFlags(argv, OPTIONS, 'serve');
   const port = values.port === undefined ? 8080 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServeError(`--port must be 0..65535, got "${values.port}"`);
   const logLevel = values['log-level'] ?? 'info';
