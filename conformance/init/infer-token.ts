@@ -44,12 +44,15 @@ export async function inferKid(send: Send, draft: Draft): Promise<void> {
 }
 
 export async function inferTyp(send: Send, draft: Draft): Promise<void> {
-  // Forged under typ "JWT": the canonical token says JWT, the wrong one at+jwt.
-  const wrong = draft.answer(await send('typ=at+jwt', { typ: 'wrong' }, { policy: { typ: 'JWT' } }));
-  const missing = draft.answer(await send('typ=missing', { typ: 'missing' }, { policy: { typ: 'JWT' } }));
-  const lines = [`probe typ=JWT (the valid token) -> accept`, `probe typ=at+jwt -> ${wrong.text}`, `probe typ=missing -> ${missing.text}`];
+  // The valid token's typ is the one the placement search found accepted (JWT or at+jwt); the wrong one is the other.
+  const typ = draft.policy.typ ?? 'JWT';
+  const other = typ.toLowerCase() === 'jwt' ? 'at+jwt' : 'JWT';
+  const wrong = draft.answer(await send('typ=wrong', { typ: 'wrong' }));
+  const missing = draft.answer(await send('typ=missing', { typ: 'missing' }));
+  const lines = [`probe typ=${typ} (the valid token) -> accept`, `probe typ=wrong (${other}) -> ${wrong.text}`, `probe typ=missing -> ${missing.text}`];
+  draft.evidence.delete('typ');
   if (accepted(wrong) && accepted(missing)) return draft.set('typ', null, ...lines, 'any typ, or none, is accepted: typ is not checked');
-  draft.set('typ', 'JWT', ...lines);
+  draft.set('typ', typ, ...lines);
   draft.set('claimChecks', { ...draft.policy.claimChecks, typ: 'required' });
   if (accepted(missing)) draft.suspect(`probe typ=missing -> ${missing.text}: typ is compared (at+jwt refused) but a token without one passes; the draft requires it (claimChecks.typ "when-present" if that is your contract)`);
 }

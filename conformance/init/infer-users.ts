@@ -62,6 +62,7 @@ export async function inferSessionExpiry(send: Send, draft: Draft, observeMs: nu
   const skew = draft.policy.clockSkewSeconds;
   const toleranceMs = 2000;
   // exp one second ahead: watch until exp + skew + the tolerance.
+  draft.note('session', 'revocation: not probed (init names existing users and changes none); kept the default, which a url target with fixed users reports as not covered');
   const o = await send(`session=token-expires`, { session: 'token-expires' }, { watchMs: (skew + 1) * 1000 + toleranceMs + observeMs });
   if (o.close) {
     draft.set('session', { ...draft.policy.session, closeAtExp: true }, `probe session=token-expires (exp in 1 s, skew ${skew} s) -> ${o.text}`);

@@ -38,10 +38,13 @@ export interface WiringResult {
 export async function inferWiring(prober: Prober, draft: Draft, userId: string, given: Wiring | null): Promise<WiringResult> {
   const candidates = given ? [given] : [{ label: 'the default wiring', requiredSubprotocols: [], template: null }, ...KNOWN_WIRINGS];
   const tried: string[] = [];
-  for (const wiring of candidates) {
-    const { found, seen } = await tryWiring(prober, draft, userId, wiring);
-    if (found) return found;
-    tried.push(`${wiring.label}: ${seen.join('; ')}`);
+  // typ JWT first (what most issuers write), then at+jwt (RFC 9068 access tokens), which a backend checking typ may insist on.
+  for (const typ of TYPS) {
+    for (const wiring of candidates) {
+      const { found, seen } = await tryWiring(prober, draft, userId, wiring, typ);
+      if (found) return found;
+      tried.push(`${wiring.label}, typ ${typ}: ${seen.join('; ')}`);
+    }
   }
   throw new TargetError(
     `no placement accepted a token signed with the secret (${tried.join(' | ')}). ` +
@@ -50,11 +53,14 @@ export async function inferWiring(prober: Prober, draft: Draft, userId: string, 
   );
 }
 
-async function tryWiring(prober: Prober, draft: Draft, userId: string, wiring: Wiring): Promise<{ found: WiringResult | null; seen: string[] }> {
+const TYPS = ['JWT', 'at+jwt'];
+
+async function tryWiring(prober: Prober, draft: Draft, userId: string, wiring: Wiring, typ: string): Promise<{ found: WiringResult | null; seen: string[] }> {
   const base = draft.policy.credentials;
   const credentials = { ...base, requiredSubprotocols: wiring.requiredSubprotocols, firstMessage: { template: wiring.template ?? base.firstMessage.template } };
-  const policy = { ...draft.policy, credentials };
+  const policy = { ...draft.policy, credentials, typ };
   const none = await prober.probe('no-token', policy, { placement: 'none' }, { userId, watchMs: NO_CREDENTIAL_WATCH_MS });
+  if (none.outcome === 'no-connection') throw new TargetError(`cannot reach ${prober.settings.url}: ${none.text}; is the backend running, and is this its WebSocket URL?`);
   // A backend that upgrades without a credential may be waiting for a first message: a
   // handshake placement counts as accepting only if its socket outlives that wait.
   const upgradedOpen = none.outcome === 'accept';
@@ -68,6 +74,7 @@ async function tryWiring(prober: Prober, draft: Draft, userId: string, wiring: W
   const seen = [`no token -> ${none.text}`, ...[...results].map(([p, o]) => `${p} -> ${o.text}`)];
   const open = PLACEMENTS.filter((p) => accepted(results.get(p)!) && (p === 'first-message' || !upgradedOpen));
   if (open.length === 0) return { found: null, seen };
+  draft.set('typ', typ, `the valid token's typ: ${typ}`);
   draft.set('credentials', credentials, ...(wiring.template || wiring.requiredSubprotocols.length ? [`wiring: ${wiring.label}`] : []));
   draft.set(
     'placements',

@@ -2,7 +2,6 @@
 // who may connect and for how long; then the answers (statuses, close codes) as
 // outcomes. Every field is set with the probes that decided it (Draft.evidence).
 import { resolvePolicy, type Placement } from '../../model/policy.ts';
-import { TargetError } from '../../model/errors.ts';
 import type { UserKind } from '../capabilities/capabilities.ts';
 import { Draft } from './draft.ts';
 import { inferWiring, type Wiring } from './infer-wiring.ts';
@@ -48,9 +47,6 @@ export async function learnContract(options: InitOptions): Promise<{ draft: Draf
     }),
   );
   const userId = options.users.active ?? ANY_SUBJECT;
-  const reach = await prober.probe('reach', draft.policy, { placement: 'none' }, { userId, watchMs: options.observeMs });
-  if (reach.outcome === 'no-connection') throw new TargetError(`cannot reach ${options.url}: ${reach.text}; is the backend running, and is this its WebSocket URL?`);
-
   const { waitMs, primary, noCredential } = await inferWiring(prober, draft, userId, options.wiring);
   noteFirstMessage(draft, noCredential, waitMs);
   draft.answer(noCredential);
