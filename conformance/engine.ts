@@ -22,6 +22,7 @@ import type { Target } from './targets/target.ts';
 import { blockedBy, unavailableFacts, type Unavailable } from './capabilities/capabilities.ts';
 import { caseResults, collectDivergences, finalRuns, notReproduced, type CollectContext } from './engine/collect.ts';
 import { adaptiveConcurrency, fixedConcurrency } from './engine/concurrency.ts';
+import { explainDivergences, type Explanation } from './engine/cause.ts';
 import { confirmDivergences, type Confirmed } from './engine/confirm.ts';
 import { createRunContext, type RunContext } from './engine/context.ts';
 import { relate } from './engine/relate.ts';
@@ -207,6 +208,9 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
             new Map<string, Shrunk>(),
           );
 
+    // True causes: each divergence replayed with one fact at a time set back to canonical.
+    const explained = signal?.aborted ? new Map<string, Explanation>() : await untilAborted(explainDivergences(ctx, final, canonical), signal, new Map<string, Explanation>());
+
     // Collect.
     const collect: CollectContext = {
       policy,
@@ -215,6 +219,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
       shrunk,
       confirmed,
       twinReports,
+      explained,
       target: { ...targetInfo, mutant: options.mutant ?? null },
       counterexamplesDir: options.counterexamplesDir ?? null,
       revealTokens: options.revealTokens ?? false,

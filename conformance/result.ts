@@ -11,6 +11,7 @@ import type { TokenInfo } from './cases/forge/request.ts';
 import type { Evidence } from './drive/evidence.ts';
 import type { Finding } from './judge/context.ts';
 import type { Hint } from './judge/hints.ts';
+import type { Alone, Flip } from './judge/cause.ts';
 import type { SessionVerdict, Verdict } from './judge/verdict.ts';
 import type { ConformanceError } from '../model/errors.ts';
 import type { ConcurrencyStats } from './engine/concurrency.ts';
@@ -23,6 +24,20 @@ export interface Confirmation {
   reproduced: number;
   /** Replays set aside because the moment was slow (the engine's loop stalled, or the control was slow too). */
   spoiled?: number;
+}
+
+/**
+ * The true cause of a divergence: the case replayed with one fact at a time set back to
+ * its canonical value (engine/cause.ts); `fact` is the one whose setting back made the
+ * backend answer as predicted, null when no single one did.
+ */
+export interface CauseReport {
+  fact: string | null;
+  value: string | null;
+  /** Each replay, with its line: "with nbf set back to absent: observed accept as predicted". */
+  flips: Array<Flip & { text: string }>;
+  /** The canonical case with only that fact changed, when it was run (the case had other deviations). */
+  alone: Alone | null;
 }
 
 /** The request as it may be shown: the token replaced by its fingerprint. */
@@ -56,6 +71,8 @@ export interface CaseResult {
   stability?: 'deterministic' | 'flaky';
   /** Set when the first observation diverged: its replays (the evidence shown is a replay's). */
   confirmation?: Confirmation;
+  /** For divergences: the replays with one fact at a time set back to canonical, and the fact they point to. */
+  cause?: CauseReport;
   /** The first observation, when it diverged but its replays did not. */
   firstObserved?: { observed: string; handshake: Verdict; session: SessionVerdict };
   /** Twins that checked a metamorphic relation on this case. */
@@ -76,6 +93,8 @@ export interface Divergence {
   stability?: 'deterministic' | 'flaky';
   /** Absent when confirmation was off or the run was interrupted before it. */
   confirmation?: Confirmation;
+  /** Absent when the divergence is only a broken relation or a decision log's, or the run was interrupted. */
+  cause?: CauseReport;
 }
 
 /** A first observation that diverged and whose replays never did: not a divergence. */

@@ -19,6 +19,7 @@ export const FIELD_FAILURE_IDS = [
   'log-says-expired',
   'log-blames-user',
   'deleted-kept-connected',
+  'scheme-case-sensitive',
 ] as const;
 export type FieldFailureId = (typeof FIELD_FAILURE_IDS)[number];
 

@@ -7,8 +7,10 @@ import { observedOutcome } from '../drive/evidence.ts';
 import { isDivergentRun, type CaseRun, type JudgedRun } from '../judge/case-run.ts';
 import { buildCounterexample, counterexampleFileName, writeCounterexample } from '../replay/counterexample.ts';
 import { toResult } from '../report/summary.ts';
-import type { CaseResult, Confirmation, Divergence, NotReproduced } from '../result.ts';
+import { describeFlip } from '../judge/cause.ts';
+import type { CaseResult, CauseReport, Confirmation, Divergence, NotReproduced } from '../result.ts';
 import type { Shrunk } from '../shrink/divergences.ts';
+import type { Explanation } from './cause.ts';
 import type { Confirmed } from './confirm.ts';
 import type { TwinReport } from './relate.ts';
 
@@ -19,6 +21,7 @@ export interface CollectContext {
   shrunk: Map<string, Shrunk>;
   confirmed: Map<string, Confirmed>;
   twinReports: Map<string, TwinReport[]>;
+  explained: Map<string, Explanation>;
   target: { kind: string; description: string; url: string; mutant: string | null };
   counterexamplesDir: string | null;
   revealTokens: boolean;
@@ -27,6 +30,12 @@ export interface CollectContext {
 /** Minimal cases first: the canary, model paths, their noise variants, fuzz, replays, relation twins. */
 const RANK: Record<CaseSource['kind'], number> = { canary: 0, path: 1, fuzz: 3, replay: 3, custom: 3, twin: 4 };
 const rankOf = (run: CaseRun) => (run.kase.source.kind === 'path' && run.kase.key.endsWith('+noise') ? 2 : RANK[run.kase.source.kind]);
+
+function causeReport(key: string, ctx: CollectContext): CauseReport | undefined {
+  const e = ctx.explained.get(key);
+  if (!e) return undefined;
+  return { fact: e.cause?.fact ?? null, value: e.cause?.value ?? null, flips: e.flips.map((f) => ({ ...f, text: describeFlip(f) })), alone: e.cause?.alone ?? null };
+}
 
 /** The observation each case is reported with: its confirming replay when it had one. */
 export function finalRuns(runs: readonly CaseRun[], confirmed: Map<string, Confirmed>): CaseRun[] {
@@ -38,6 +47,8 @@ export function caseResults(first: readonly CaseRun[], ctx: CollectContext): Cas
     const c = ctx.confirmed.get(run.kase.key);
     const r = toResult(c?.run ?? run, ctx.strict, ctx.revealTokens);
     r.twins = c?.twins ?? ctx.twinReports.get(run.kase.key) ?? [];
+    const cause = causeReport(run.kase.key, ctx);
+    if (cause) r.cause = cause;
     if (c) {
       r.confirmation = c.confirmation;
       if (c.confirmation.status !== 'not-reproduced') r.stability = c.confirmation.status;
@@ -82,6 +93,8 @@ export async function collectDivergences(runs: readonly CaseRun[], ctx: CollectC
       ...(stability ? { stability } : {}),
       ...(confirmation ? { confirmation } : {}),
     };
+    const cause = causeReport(key, ctx);
+    if (cause) div.cause = cause;
     const s = ctx.shrunk.get(key);
     if (s) div.shrunk = { facts: s.facts, description: describeFacts(s.facts, ctx.canonical), steps: s.steps, path: s.path };
     if (ctx.counterexamplesDir) {

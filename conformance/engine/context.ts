@@ -8,6 +8,8 @@ import { KeyRing } from '../cases/forge/token.ts';
 import { executeCase, type DriveSettings } from '../drive/execute.ts';
 import { judgeInput, type JudgedRun } from '../judge/case-run.ts';
 import type { Finding } from '../judge/context.ts';
+import type { TrueCause } from '../judge/cause.ts';
+import { hintFor, type Hint } from '../judge/hints.ts';
 import { judge } from '../judge/judge.ts';
 import type { EngineEvent } from '../report/events.ts';
 import type { Target } from '../targets/target.ts';
@@ -31,6 +33,8 @@ export interface RunContext {
   runCase(kase: Case, userId?: string): Promise<JudgedRun>;
   /** Judges a run again, with the findings of its relations. */
   rejudge(run: JudgedRun, relationFindings: Finding[]): void;
+  /** The hint for a judged run once the true cause of its divergence is known (engine/cause.ts). */
+  hintWith(run: JudgedRun, cause: TrueCause): Hint | null;
   /** Whether the engine's loop stalled long enough during the run to spoil its timing. */
   spoiled(run: JudgedRun): boolean;
 }
@@ -43,7 +47,8 @@ export function createRunContext(target: Target, settings: DriveSettings, strict
   // bench) keeps the users of earlier runs, revoked ones included.
   const runNonce = randomBytes(3).toString('hex');
   let seq = 0;
-  const judgeRun = (kase: Case, exec: JudgedRun['exec'], findings: Finding[] = []) => judge({ ...judgeInput(policy, kase, exec, settings), client }, target.keys.fingerprint, findings);
+  const inputOf = (kase: Case, exec: JudgedRun['exec']) => ({ ...judgeInput(policy, kase, exec, settings), client });
+  const judgeRun = (kase: Case, exec: JudgedRun['exec'], findings: Finding[] = []) => judge(inputOf(kase, exec), target.keys.fingerprint, findings);
   return {
     target,
     policy,
@@ -62,6 +67,7 @@ export function createRunContext(target: Target, settings: DriveSettings, strict
     rejudge(run, findings) {
       run.judgement = judgeRun(run.kase, run.exec, findings);
     },
+    hintWith: (run, cause) => hintFor({ ...inputOf(run.kase, run.exec), findings: run.judgement.findings, keyFingerprint: target.keys.fingerprint, cause }),
     spoiled: (run) => lag.maxBetween(run.window.from, run.window.to) > SPOILED_SHARE * settings.deadlineMs,
   };
 }

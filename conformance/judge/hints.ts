@@ -1,5 +1,7 @@
 // Root-cause hints, keyed to the field failures of docs/field-failures.md. Rules are tried
-// in order; the first that matches names the likely cause of a divergence.
+// in order; the first that matches names the likely cause of a divergence. Once the engine
+// has found the true cause by replays (judge/cause.ts), the rules are given it: a rule that
+// blames something else (the signing key, a bypass header) then stands aside.
 import { predict } from '../../model/oracle.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { Reason } from '../../model/reasons.ts';
@@ -12,6 +14,7 @@ import { observedOutcome } from '../drive/evidence.ts';
 import { isBypassHeader } from '../cases/noise.ts';
 import type { Finding, JudgeInput } from './context.ts';
 import { closedBySessionEnd } from './checks.ts';
+import { causeName, describeFlip, type TrueCause } from './cause.ts';
 
 export interface Hint {
   /** A docs/field-failures.md id when the divergence matches one, else a generic id. */
@@ -22,10 +25,12 @@ export interface Hint {
 export interface HintInput extends JudgeInput {
   findings: Finding[];
   keyFingerprint: string;
+  /** The fact whose setting back made the backend answer as predicted (engine/cause.ts), once known. */
+  cause?: TrueCause | null;
 }
 
 /** Hints that name no single field failure. */
-type GenericHintId = 'skipped-check' | 'no-revocation';
+type GenericHintId = 'skipped-check' | 'no-revocation' | 'mishandled-fact';
 
 interface Rule {
   id: FieldFailureId | GenericHintId;
@@ -79,18 +84,21 @@ const RULES: readonly Rule[] = [
   {
     id: 'header-bypass',
     match(i, c) {
+      // The noise decides when a relation saw it change the outcome, or when taking it away did.
       const f = i.findings.find((x) => x.check === 'noise-invariance');
-      if (!f) return null;
+      if (i.cause ? i.cause.fact !== 'noise' : !f) return null;
       const bypass = i.facts.noise.headers.filter(([k]) => isBypassHeader(k)).map(([k, v]) => `${k}: ${v}`);
       const noise = bypass.length ? bypass.join(', ') : 'the added noise';
       return c.accepted
         ? `header bypass: accepted only with ${noise} (a forged token passes on a "test fast path")`
-        : `header bypass: the outcome changes with ${noise} (${f.message})`;
+        : `header bypass: the outcome changes with ${noise} (${f?.message ?? describeFlip(i.cause!.flip)})`;
     },
   },
   {
     id: 'secret-mismatch',
     match(i, c) {
+      // A case that one fact set back made pass was signed with the same key as the canonical one.
+      if (i.cause) return null;
       const due = i.prediction.outcome === 'accept' || (closeCode(i.prediction.outcome) !== null && i.prediction.reason.startsWith('session-'));
       const refusedAfterAccept = i.facts.placement === 'first-message' && c.observed === `close-${closeCode(outcomeOf(i.policy, 'auth-message-invalid'))}`;
       if (!due || (c.observed !== 'reject-401' && !refusedAfterAccept)) return null;
@@ -175,6 +183,21 @@ const RULES: readonly Rule[] = [
   {
     id: 'no-revocation',
     match: (i, c) => (i.prediction.reason === 'session-user-revoked' && c.accepted ? `session outlives revocation: no close after the user was ${REVOKED_HOW[i.facts.session] ?? 'revoked'}` : null),
+  },
+  {
+    id: 'scheme-case-sensitive',
+    match(i, c) {
+      if (i.cause?.fact !== 'scheme' || i.cause.value !== 'bearer-odd-case' || c.accepted) return null;
+      return `scheme compared case-sensitively: ${i.policy.credentials.header.scheme} in another letter case answered ${c.observed} (schemes are case-insensitive, RFC 9110 11.1); ${describeFlip(i.cause.flip)}`;
+    },
+  },
+  {
+    id: 'mishandled-fact',
+    match(i, c) {
+      if (!i.cause) return null;
+      const answered = c.accepted ? 'accepted' : `answered ${c.observed}`;
+      return `${causeName(i.cause)} ${answered} where ${i.prediction.outcome} (${i.prediction.reason}) was due; ${describeFlip(i.cause.flip)}`;
+    },
   },
 ];
 

@@ -36,4 +36,6 @@ export const MUTANT_EXPECTATIONS: Record<MutantId, MutantExpectation> = {
   'log-blames-user': { verdict: 'WRONG-REASON', hint: 'log-blames-user', logViolations: ['wrong-outcome'] },
   // Found only by a case that deletes the user while connected (session=user-deleted).
   'deleted-kept-connected': { verdict: 'FAILED', hint: 'deleted-kept-connected' },
+  // Found by the model path of an odd-case scheme; named by the cause phase (the only fact set back to canonical).
+  'scheme-case-sensitive': { verdict: 'FAILED', hint: 'scheme-case-sensitive' },
 };

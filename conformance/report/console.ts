@@ -46,6 +46,9 @@ export function consoleReporter(options: { quiet?: boolean; out?: NodeJS.Writabl
         case 'confirmed':
           if (e.status !== 'deterministic') write(`  ${e.key}: ${e.status === 'flaky' ? `flaky, reproduced ${e.reproduced} of ${e.attempts}` : 'not reproduced (not a divergence)'}\n`);
           break;
+        case 'explain-started':
+          write(`explaining ${e.count} divergent ${e.count === 1 ? 'case' : 'cases'}: ${e.replays} replays with one fact set back to canonical\n`);
+          break;
         case 'shrink-step':
           write(`shrinking ${e.key} (step ${e.steps}): ${e.description}\n`);
           break;

@@ -9,6 +9,7 @@ export type EngineEvent =
   | { type: 'case-finished'; result: CaseResult; done: number; total: number }
   | { type: 'confirm-started'; count: number; attempts: number }
   | ({ type: 'confirmed'; key: string } & Confirmation)
+  | { type: 'explain-started'; count: number; replays: number }
   | { type: 'shrink-step'; key: string; steps: number; description: string }
   | { type: 'divergence'; divergence: Divergence }
   | { type: 'run-finished'; result: RunResult };

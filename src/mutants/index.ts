@@ -17,6 +17,7 @@ import { noExp } from './no-exp.ts';
 import { noIssAud } from './no-iss-aud.ts';
 import { noOriginCheck } from './no-origin-check.ts';
 import { noSessionExpiry } from './no-session-expiry.ts';
+import { schemeCaseSensitive } from './scheme-case-sensitive.ts';
 import { secretMismatch } from './secret-mismatch.ts';
 import { sig403 } from './sig-403.ts';
 import { slowAuthFailOpen } from './slow-auth-fail-open.ts';
@@ -43,6 +44,7 @@ const MUTANTS: Record<MutantId, Mutant> = {
   'log-says-expired': logSaysExpired,
   'log-blames-user': logBlamesUser,
   'deleted-kept-connected': deletedKeptConnected,
+  'scheme-case-sensitive': schemeCaseSensitive,
 };
 
 export const MUTANT_DESCRIPTIONS: Record<MutantId, string> = Object.fromEntries(

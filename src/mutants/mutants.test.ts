@@ -176,6 +176,12 @@ const DIFFERENCES: Record<WireMutant, Difference> = {
     reference: (obs) => expect(obs.close).toMatchObject({ code: 1008, reason: 'session-user-revoked' }),
     mutant: accepted,
   },
+  'scheme-case-sensitive': {
+    request: 'a valid token under the scheme written "bearer"',
+    probe: async (url) => attempt(url, { headers: { Authorization: `bearer ${await mint()}` } }),
+    reference: accepted,
+    mutant: refused(401, 'credential-scheme'),
+  },
 };
 
 describe('mutants', () => {

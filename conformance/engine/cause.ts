@@ -1,0 +1,138 @@
+// The true cause of each confirmed divergence: the case is replayed with one fact at a
+// time set back to its value in the canonical valid case. A fact whose setting back makes
+// the backend answer as the model predicts is one the backend got wrong; when several
+// do, the one whose setting back changed the backend's answer comes first (setting back a
+// defect the backend ignored changes only the prediction), then the model's stage order.
+// That fact is then run on its own (the canonical case plus that fact alone): when that
+// diverges too, the hint is read from it (a minimal case of the same fault), else from the
+// case itself; either way the rules are given the cause, so none blames something else.
+// Bounded: at most MAX_FLIPS facts per case (defects first), one replay each, plus one for
+// the fact alone; a few replays at once, and replays about time one at a time, as
+// confirmation does. A replay spoiled by the engine's own loop stall is made once more,
+// then counts for nothing. Deterministic: facts in a fixed order, cause chosen by rule.
+import { defectsOf } from '../../model/facts.ts';
+import { predict } from '../../model/oracle.ts';
+import type { Case } from '../cases/case.ts';
+import { describeFacts, deviations, hasNoise, isTimingDependent, type Facts } from '../cases/facts-util.ts';
+import { observedOutcome } from '../drive/evidence.ts';
+import { runPool } from '../pool/pool.ts';
+import { causeName, describeFlip, type Alone, type Flip, type FlippedFact, type TrueCause } from '../judge/cause.ts';
+import { isDivergentRun, type CaseRun, type JudgedRun } from '../judge/case-run.ts';
+import { CHECKS } from '../judge/checks.ts';
+import { isDivergent } from '../judge/verdict.ts';
+import type { RunContext } from './context.ts';
+
+/** Facts set back per divergent case: enough for every model path and most fuzz cases. */
+export const MAX_FLIPS = 6;
+/** Replays at once: as in confirmation, few enough not to load the target themselves. */
+const REPLAYS_AT_ONCE = 4;
+
+export interface Explanation {
+  flips: Flip[];
+  cause: TrueCause | null;
+}
+
+/** The checks of the wire against the prediction (not relations, logs, or the VACUOUS check). */
+const OUTCOME_CHECKS = new Set(CHECKS.map((c) => c.id).filter((id) => id !== 'wire-evidence'));
+
+/** Diverges from its own prediction on the wire: flips can explain it (a broken relation or a lying log they cannot). */
+function divergesOnItsOwn(run: JudgedRun, strict: boolean): boolean {
+  return run.judgement.findings.some((f) => OUTCOME_CHECKS.has(f.check) && isDivergent(f.verdict, strict));
+}
+
+const vacuous = (run: JudgedRun) => run.judgement.handshake === 'VACUOUS';
+const expectedOf = (kase: Case) => `${kase.prediction.outcome} (${kase.prediction.reason})`;
+
+function setBack(facts: Facts, canonical: Facts, fact: FlippedFact): Facts {
+  return { ...facts, [fact]: canonical[fact] } as Facts;
+}
+
+function valueOf(facts: Facts, canonical: Facts, fact: FlippedFact): string {
+  if (fact !== 'noise') return String(facts[fact]);
+  if (!hasNoise(facts.noise)) return 'none';
+  return describeFacts({ ...canonical, noise: facts.noise }, canonical).replace(/^\+noise\((.*)\)$/, '$1');
+}
+
+/** The facts to set back, defects first, then noise, then the rest (each in the model's order). */
+function factsToFlip(run: JudgedRun, canonical: Facts, ctx: RunContext): FlippedFact[] {
+  const facts = run.kase.facts;
+  const defects = new Set(defectsOf(facts, ctx.policy));
+  const others = deviations(facts, canonical);
+  const ordered: FlippedFact[] = [...others.filter((f) => defects.has(f)), ...(hasNoise(facts.noise) ? (['noise'] as const) : []), ...others.filter((f) => !defects.has(f))];
+  return ordered.slice(0, MAX_FLIPS);
+}
+
+/** A case of the same spelling variants as the divergent one, with other facts; null when the model has no prediction for them. */
+function variantOf(run: JudgedRun, suffix: string, facts: Facts, ctx: RunContext): Case | null {
+  try {
+    return { key: `${run.kase.key}>${suffix}`, source: run.kase.source, facts, prediction: predict(ctx.policy, facts), variantKey: run.kase.variantKey ?? run.kase.key };
+  } catch {
+    return null;
+  }
+}
+
+/** One replay, made again once when the engine's loop spoiled it; null when it stays spoiled or reaches nothing. */
+async function replay(ctx: RunContext, kase: Case): Promise<JudgedRun | null> {
+  for (let tries = 0; tries < 2 && !ctx.signal?.aborted; tries++) {
+    const run = await ctx.runCase(kase);
+    if (!ctx.spoiled(run)) return vacuous(run) ? null : run;
+  }
+  return null;
+}
+
+/** Runs the jobs, those about time one at a time after the others. */
+async function replayAll<T>(ctx: RunContext, jobs: readonly T[], kaseOf: (job: T) => Case, done: (job: T, run: JudgedRun | null) => void): Promise<void> {
+  const one = async (job: T) => done(job, await replay(ctx, kaseOf(job)));
+  await runPool(jobs.filter((j) => !isTimingDependent(kaseOf(j).facts)), REPLAYS_AT_ONCE, () => 0, one, ctx.signal);
+  await runPool(jobs.filter((j) => isTimingDependent(kaseOf(j).facts)), 1, () => 0, one, ctx.signal);
+}
+
+/**
+ * Explains every divergent run that diverges on its own, and gives it the hint of its
+ * true cause where a single fact set back removes the divergence.
+ */
+export async function explainDivergences(ctx: RunContext, runs: readonly CaseRun[], canonical: Facts): Promise<Map<string, Explanation>> {
+  const out = new Map<string, Explanation>();
+  const divergent = runs.filter((r): r is JudgedRun => isDivergentRun(r, ctx.strict) && divergesOnItsOwn(r, ctx.strict));
+  const flipJobs = divergent.flatMap((run) =>
+    factsToFlip(run, canonical, ctx).flatMap((fact) => {
+      const kase = variantOf(run, `flip:${fact}`, setBack(run.kase.facts, canonical, fact), ctx);
+      return kase ? [{ run, fact, kase }] : [];
+    }),
+  );
+  if (!flipJobs.length) return out;
+  ctx.emit({ type: 'explain-started', count: divergent.length, replays: flipJobs.length });
+  const flips = new Map<JudgedRun, Array<{ flip: Flip; changed: boolean }>>();
+  await replayAll(ctx, flipJobs, (j) => j.kase, ({ run, fact, kase }, replayed) => {
+    if (!replayed) return;
+    const observed = observedOutcome(replayed.exec.evidence);
+    const flip: Flip = { fact, value: valueOf(run.kase.facts, canonical, fact), canonical: valueOf(canonical, canonical, fact), expected: expectedOf(kase), observed, asPredicted: !divergesOnItsOwn(replayed, ctx.strict) };
+    flips.set(run, [...(flips.get(run) ?? []), { flip, changed: observed !== observedOutcome(run.exec.evidence) }]);
+  });
+  // Replays finish in any order: report them in the order the facts were chosen.
+  const order = (run: JudgedRun) => factsToFlip(run, canonical, ctx);
+  const chosen = divergent.flatMap((run) => {
+    const tried = [...(flips.get(run) ?? [])].sort((a, b) => order(run).indexOf(a.flip.fact) - order(run).indexOf(b.flip.fact));
+    out.set(run.kase.key, { flips: tried.map((t) => t.flip), cause: null });
+    const fixing = tried.filter((t) => t.flip.asPredicted).sort((a, b) => Number(b.changed) - Number(a.changed));
+    return fixing.length ? [{ run, flip: fixing[0]!.flip }] : [];
+  });
+  // The cause alone: the divergent case itself when it deviated in that fact only.
+  const aloneJobs = chosen.flatMap((c) => {
+    if (order(c.run).length === 1) return [];
+    const kase = variantOf(c.run, `alone:${c.flip.fact}`, { ...canonical, [c.flip.fact]: c.run.kase.facts[c.flip.fact] } as Facts, ctx);
+    return kase ? [{ ...c, kase }] : [];
+  });
+  const alone = new Map<JudgedRun, JudgedRun | null>();
+  await replayAll(ctx, aloneJobs, (j) => j.kase, (j, run) => alone.set(j.run, run));
+  for (const { run, flip } of chosen) {
+    const aloneRun = alone.get(run) ?? null;
+    const aloneReport: Alone | null = aloneRun && { expected: expectedOf(aloneRun.kase), observed: observedOutcome(aloneRun.exec.evidence), divergent: divergesOnItsOwn(aloneRun, ctx.strict) };
+    const cause: TrueCause = { fact: flip.fact, value: flip.value, canonical: flip.canonical, flip, alone: aloneReport };
+    out.get(run.kase.key)!.cause = cause;
+    const hint = ctx.hintWith(aloneRun && aloneReport!.divergent ? aloneRun : run, cause);
+    // A case of several deviations says which of them the hint is about.
+    run.judgement.hint = hint && (order(run).length > 1 ? { ...hint, text: `${hint.text} [cause: ${causeName(cause)}; ${describeFlip(flip)}]` } : hint);
+  }
+  return out;
+}
