@@ -80,6 +80,11 @@ async function replay(ctx: RunContext, kase: Case): Promise<JudgedRun | null> {
   return null;
 }
 
+/** The flip of a fact alone: the canonical case, run as the canary. */
+function canaryFlip(flip: Flip, canary: JudgedRun, ctx: RunContext): Flip {
+  return { ...flip, expected: expectedOf(canary.kase), observed: observedOutcome(canary.exec.evidence), asPredicted: !divergesOnItsOwn(canary, ctx.strict) };
+}
+
 /** Runs the jobs, those about time one at a time after the others. */
 async function replayAll<T>(ctx: RunContext, jobs: readonly T[], kaseOf: (job: T) => Case, done: (job: T, run: JudgedRun | null) => void): Promise<void> {
   const one = async (job: T) => done(job, await replay(ctx, kaseOf(job)));
@@ -125,14 +130,19 @@ export async function explainDivergences(ctx: RunContext, runs: readonly CaseRun
   });
   const alone = new Map<JudgedRun, JudgedRun | null>();
   await replayAll(ctx, aloneJobs, (j) => j.kase, (j, run) => alone.set(j.run, run));
+  // Setting the fact back in the case alone gives the canonical case: the canary.
+  const canary = runs.find((r): r is JudgedRun => r.status === 'judged' && r.kase.source.kind === 'canary');
   for (const { run, flip } of chosen) {
     const aloneRun = alone.get(run) ?? null;
     const aloneReport: Alone | null = aloneRun && { expected: expectedOf(aloneRun.kase), observed: observedOutcome(aloneRun.exec.evidence), divergent: divergesOnItsOwn(aloneRun, ctx.strict) };
     const cause: TrueCause = { fact: flip.fact, value: flip.value, canonical: flip.canonical, flip, alone: aloneReport };
     out.get(run.kase.key)!.cause = cause;
-    const hint = ctx.hintWith(aloneRun && aloneReport!.divergent ? aloneRun : run, cause);
-    // A case of several deviations says which of them the hint is about.
-    run.judgement.hint = hint && (order(run).length > 1 ? { ...hint, text: `${hint.text} [cause: ${causeName(cause)}; ${describeFlip(flip)}]` } : hint);
+    const fromAlone = aloneRun !== null && aloneReport!.divergent && canary !== undefined;
+    const hint = fromAlone ? ctx.hintWith(aloneRun, { ...cause, flip: canaryFlip(flip, canary, ctx) }) : ctx.hintWith(run, cause);
+    if (!hint) continue;
+    // A case of several deviations says which of them the hint is about, and how that showed.
+    const notes = [`cause: ${causeName(cause)}`, ...(fromAlone ? [`on its own: observed ${aloneReport!.observed} where ${aloneReport!.expected} was due`] : []), describeFlip(flip)];
+    run.judgement.hint = order(run).length > 1 ? { ...hint, text: `${hint.text} [${notes.filter((n) => !hint.text.includes(n)).join('; ')}]` } : hint;
   }
   return out;
 }

@@ -11,7 +11,7 @@ export function formatDivergence(d: Divergence): string[] {
   const lines = [`  ${d.handshake}/${d.session}  ${d.key}: ${d.description}`, `      expected ${d.expected}, observed ${d.observed} (${confirmationText(d.confirmation)})`];
   if (d.hint) lines.push(`      hint [${d.hint.id}]: ${d.hint.text}`);
   const decisive = d.cause?.flips.find((f) => f.fact === d.cause?.fact);
-  if (decisive) lines.push(`      cause: ${decisive.fact}=${decisive.value} (${decisive.text})`);
+  if (decisive && !d.hint?.text.includes(decisive.text)) lines.push(`      cause: ${decisive.fact}=${decisive.value} (${decisive.text})`);
   if (d.shrunk) lines.push(`      shrunk in ${d.shrunk.steps} steps to: ${d.shrunk.description}`);
   if (d.counterexampleFile) lines.push(`      counterexample: ${d.counterexampleFile}`);
   return lines;
