@@ -23,7 +23,7 @@ import { isDivergent } from '../judge/verdict.ts';
 import type { RunContext } from './context.ts';
 
 /** Facts set back per divergent case: enough for every model path and most fuzz cases. */
-export const MAX_FLIPS = 6;
+const MAX_FLIPS = 6;
 /** Replays at once: as in confirmation, few enough not to load the target themselves. */
 const REPLAYS_AT_ONCE = 4;
 

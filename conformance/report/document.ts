@@ -36,6 +36,8 @@ export interface CaseEntry {
   confirmation: CaseResult['confirmation'] | null;
   /** The first observation, when it diverged and no replay did. */
   firstObserved: CaseResult['firstObserved'] | null;
+  /** For a divergent case: the replays with one fact set back to canonical (engine/cause.ts); absent otherwise and in files written before it was added. */
+  cause?: CaseResult['cause'];
   twins: Array<{ relation: string; key: string; observed: string; holds: boolean }>;
   /** What a web page's WebSocket sees (model/browser.ts): of the prediction, and of the evidence when judged; absent in files written before it was added. */
   browser?: { expected: BrowserView; observed: BrowserView | null };

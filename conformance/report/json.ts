@@ -53,6 +53,7 @@ export function reportDocument(result: RunResult, context: RunContext): ReportDo
       stability: c.stability ?? null,
       confirmation: c.confirmation ?? null,
       firstObserved: c.firstObserved ?? null,
+      ...(c.cause ? { cause: c.cause } : {}),
       twins: c.twins,
       browser: { expected: browserView(c.prediction.outcome, null, c.prediction.reason), observed: c.evidence ? observedBrowserView(c.evidence) : null },
       request: c.request ?? null,

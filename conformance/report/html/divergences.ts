@@ -1,5 +1,5 @@
 // One card per divergence: verdicts, hint, the model's state trace (drawn on the
-// statechart on click), the wire evidence, the redacted request, curl and replay.
+// statechart on click), the replays with one fact set back (the true cause), the wire evidence, the redacted request, curl and replay.
 import { curlCommand } from '../../replay/curl.ts';
 import type { CompletedDocument } from '../document.ts';
 import type { Reported } from '../reported.ts';
@@ -54,6 +54,7 @@ export function divergenceCard(doc: CompletedDocument, r: Reported, index: numbe
 ${c?.confirmation ? `<dt>confirmed</dt><dd>${esc(c.confirmation.status)}: ${c.confirmation.reproduced} of ${c.confirmation.attempts} replays on its own diverged the same way</dd>` : ''}
 <dt>model trace</dt><dd class="trace">${trace(traceIds)} <button type="button" class="show-trace" data-target="d${index}">draw on statechart</button></dd>
 ${c?.findings.length ? `<dt>findings</dt><dd><ul>${c.findings.map((f) => `<li><b>${esc(f.check)}</b> [${esc(f.verdict)}] ${esc(f.message)}</li>`).join('')}</ul></dd>` : ''}
+${c?.cause?.flips.length ? `<dt>one fact set back</dt><dd><ul>${c.cause.flips.map((f) => `<li>${f.fact === c.cause!.fact ? '<b>cause</b> ' : ''}${esc(f.text)}</li>`).join('')}</ul></dd>` : ''}
 ${shrunk ? `<dt>shrunk</dt><dd>in ${shrunk.steps} steps to: ${esc(shrunk.description)}</dd>` : ''}
 ${q ? `<dt>request</dt><dd><pre>${esc(requestText(r))}</pre></dd>` : ''}
 <dt>wire evidence</dt><dd><pre>${esc(evidenceText(r))}</pre></dd>

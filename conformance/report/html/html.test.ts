@@ -68,6 +68,8 @@ describe.skipIf(chromiumMissing() !== null && !process.env.CI)('HTML report in h
     expect(await page.locator('details.divergence.selected').count()).toBe(1);
 
     const text = await page.textContent('body');
+    // The true cause: each card lists its replays with one fact set back to canonical.
+    expect(text).toContain('cause with alg set back to allowed: observed accept as predicted');
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./);
     expect(text).toContain('<token sha256:');
   }, 120_000);
