@@ -26,6 +26,7 @@ import { explainDivergences, type Explanation } from './engine/cause.ts';
 import { confirmDivergences, type Confirmed } from './engine/confirm.ts';
 import { createRunContext, type RunContext } from './engine/context.ts';
 import { relate } from './engine/relate.ts';
+import { untilAborted } from './engine/until-aborted.ts';
 import { browserCollapses } from '../model/browser.ts';
 import { adaptPlan, clientCanonical, clientUnavailable, type Client } from './cases/client.ts';
 import { joinDecisionLog } from './logs/join.ts';
@@ -209,7 +210,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
           );
 
     // True causes: each divergence replayed with one fact at a time set back to canonical.
-    const explained = signal?.aborted ? new Map<string, Explanation>() : await untilAborted(explainDivergences(ctx, final, canonical), signal, new Map<string, Explanation>());
+    const explained = signal?.aborted ? new Map<string, Explanation>() : await untilAborted(explainDivergences(ctx, final, canonical), signal, new Map());
 
     // Collect.
     const collect: CollectContext = {
@@ -295,18 +296,4 @@ async function drive(ctx: RunContext, all: readonly Case[], unavailable: Unavail
   }, ctx.signal);
   await untilAborted(pool, ctx.signal, undefined);
   return runs.filter((r): r is CaseRun => r !== undefined);
-}
-
-/** The promise's value, or `fallback` as soon as the signal aborts. */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal | null, fallback: T): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.resolve(fallback);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => resolve(fallback);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
 }
