@@ -3,6 +3,7 @@
 // docs/init.md says which observations become contract and which do not.
 import { predict } from '../../model/oracle.ts';
 import { profilePolicy, type OverridableReason, type Policy } from '../../model/policy.ts';
+import { HANDSHAKE_REASONS, NO_TOKEN_REASONS, USER_REASONS, type HandshakeReason } from '../../model/reasons.ts';
 import { accepted, isFailure, type Observation } from './probe.ts';
 
 export class Draft {
@@ -63,5 +64,31 @@ export class Draft {
       this.policy = { ...this.policy, outcomes: { ...this.policy.outcomes, [r]: observed } };
       this.note(`outcomes.${r}`, `probe ${o.name} -> ${o.text}`);
     }
+    this.followProbed(learnt, base);
+  }
+
+  /**
+   * A reason no probe reached is answered like the probed one of its kind (a backend
+   * rarely answers a stripped signature otherwise than a wrong one): a guess, said so.
+   */
+  private followProbed(learnt: Map<OverridableReason, Observation>, base: Policy['outcomes']): void {
+    for (const [probed, group] of FAMILIES) {
+      const o = learnt.get(probed);
+      const outcome = this.policy.outcomes[probed];
+      if (!o || outcome === base[probed]) continue;
+      for (const r of group) {
+        if (learnt.has(r) || base[r] !== base[probed]) continue;
+        this.policy = { ...this.policy, outcomes: { ...this.policy.outcomes, [r]: outcome } };
+        this.note(`outcomes.${r}`, `not probed: answered like ${probed} (probe ${o.name} -> ${o.text})`);
+      }
+    }
   }
 }
+
+/** Each probed reason, and the unprobed reasons of its kind that follow it. */
+const FAMILIES: ReadonlyArray<[HandshakeReason, readonly HandshakeReason[]]> = [
+  ['credential-missing', NO_TOKEN_REASONS],
+  ['origin-foreign', ['origin-null']],
+  ['user-unknown', USER_REASONS],
+  ['signature-wrong-key', HANDSHAKE_REASONS.filter((r) => !NO_TOKEN_REASONS.includes(r) && !USER_REASONS.includes(r) && !r.startsWith('origin-'))],
+];
