@@ -70,13 +70,38 @@ function checkShape(raw: unknown): asserts raw is ConformanceConfig {
     unknownKeys(t.keys, ['secretEnv', 'jwkFile', 'kid'], 'target.keys.');
     // No users at all is for a stateless policy; resolveUrlTarget says so otherwise.
     if (t.users === undefined) return;
-    if (!isObject(t.users)) throw new ConfigError('target.users', 'must be an object', 'give { connectionString } (PostgreSQL) or { fixed: { active: "id", ... } }');
-    if ('fixed' in t.users) {
+    if (!isObject(t.users)) throw new ConfigError('target.users', 'must be an object', 'give { connectionString } (PostgreSQL), { command: [...] } or { http: "URL" } (a user hook), or { fixed: { active: "id", ... } }');
+    if ('command' in t.users || 'http' in t.users) {
+      checkUserHook(t.users);
+    } else if ('fixed' in t.users) {
       unknownKeys(t.users, ['fixed'], 'target.users.');
       if (!isObject(t.users.fixed)) throw new ConfigError('target.users.fixed', 'must map user states to ids', 'e.g. { active: "alice", inactive: "bob", "lacks-role": "carol", missing: "nobody" }');
       unknownKeys(t.users.fixed, ['active', 'missing', 'inactive', 'lacks-role'], 'target.users.fixed.');
     } else {
       unknownKeys(t.users, ['connectionString', 'connectionStringEnv', 'insertSql', 'deactivateSql', 'deleteSql', 'removeRoleSql', 'stallSql'], 'target.users.');
+    }
+  }
+}
+
+function checkUserHook(users: Record<string, unknown>): void {
+  if ('command' in users && 'http' in users) throw new ConfigError('target.users', 'has both command and http', 'give one user hook: { command: [...] } or { http: "URL" }');
+  const timeout = users.timeoutMs;
+  if (timeout !== undefined && (!Number.isInteger(timeout) || (timeout as number) <= 0)) throw new ConfigError('target.users.timeoutMs', `must be a positive whole number of ms, got ${JSON.stringify(timeout)}`, 'e.g. 10000');
+  if ('command' in users) {
+    unknownKeys(users, ['command', 'timeoutMs'], 'target.users.');
+    const c = users.command;
+    if (!Array.isArray(c) || c.length === 0 || c.some((a) => typeof a !== 'string') || c[0] === '') {
+      throw new ConfigError('target.users.command', 'must be a non-empty list of strings: the program, then its arguments (no shell)', 'e.g. ["node", "scripts/test-users.mjs"]');
+    }
+    return;
+  }
+  unknownKeys(users, ['http', 'headers', 'headersEnv', 'timeoutMs'], 'target.users.');
+  const url = typeof users.http === 'string' && URL.canParse(users.http) ? new URL(users.http) : null;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new ConfigError('target.users.http', `must be an http:// or https:// URL, got ${JSON.stringify(users.http)}`, 'e.g. "http://127.0.0.1:8080/test-users"');
+  for (const field of ['headers', 'headersEnv'] as const) {
+    const v = users[field];
+    if (v !== undefined && (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string'))) {
+      throw new ConfigError(`target.users.${field}`, 'must map header names to strings', field === 'headers' ? 'e.g. { "X-Tenant": "test" }' : 'e.g. { "Authorization": "ADMIN_AUTHORIZATION" } (the variable holds the whole value)');
     }
   }
 }

@@ -44,8 +44,32 @@ export interface UrlTargetConfig {
         /** Optional: $1 user id, $2 delay in ms; without it stall cases are not covered. */
         stallSql?: string;
       }
-    | { fixed: Partial<Record<UserKind, string>> };
+    | { fixed: Partial<Record<UserKind, string>> }
+    | UserHookConfig;
 }
+
+/**
+ * Users put in place by your own program or endpoint, given one JSON object per change
+ * (docs/targets.md "User hooks"): `{"action":"create","userId","active","roles"}`,
+ * `{"action":"deactivate"|"delete","userId"}`, `{"action":"remove-role","userId","role"}`.
+ */
+export type UserHookConfig = (
+  | {
+      /** Program and arguments, run without a shell from the config file's folder; the JSON on its standard input; exit 0 when done. */
+      command: string[];
+    }
+  | {
+      /** URL the JSON is POSTed to; any 2xx when done. */
+      http: string;
+      /** Extra request headers (no secrets here: use headersEnv). */
+      headers?: Record<string, string>;
+      /** Header name -> name of the environment variable holding its value (e.g. an admin token). */
+      headersEnv?: Record<string, string>;
+    }
+) & {
+  /** How long one call may take, ms (default 10000). */
+  timeoutMs?: number;
+};
 
 /** Other kinds (e.g. `container`) bring their own fields. */
 export interface OtherTargetConfig {

@@ -1,5 +1,6 @@
 // From a url target's config to the options of startUrlTarget: keys from an env
-// variable or a JWK file (never from the file itself), users from PostgreSQL or fixed.
+// variable or a JWK file (never from the file itself), users from PostgreSQL, a user
+// hook (command or HTTP; header secrets from env variables) or fixed.
 import { resolve } from 'node:path';
 import { ConfigError } from '../../model/errors.ts';
 import { keysFromJwkFile, keysFromSecret } from '../keys.ts';
@@ -27,7 +28,11 @@ export async function resolveUrlTarget(config: ResolvedConfig): Promise<UrlTarge
     if (u !== undefined) throw new ConfigError('target.users', 'given, but the policy says users: "stateless"', 'drop target.users, or set policy.users to "directory"');
     users = { kind: 'stateless' };
   } else if (u === undefined) {
-    throw new ConfigError('target.users', 'missing', 'give { connectionString } (PostgreSQL) or { fixed: { active: "id", ... } }, or set policy.users to "stateless"');
+    throw new ConfigError('target.users', 'missing', 'give { connectionString } (PostgreSQL), { command: [...] } or { http: "URL" } (a user hook), or { fixed: { active: "id", ... } }, or set policy.users to "stateless"');
+  } else if ('command' in u) {
+    users = { kind: 'command', command: u.command, cwd: config.baseDir, ...(u.timeoutMs ? { timeoutMs: u.timeoutMs } : {}) };
+  } else if ('http' in u) {
+    users = { kind: 'http', url: u.http, headers: { ...u.headers, ...headersFromEnv(u.headersEnv ?? {}) }, ...(u.timeoutMs ? { timeoutMs: u.timeoutMs } : {}) };
   } else if ('fixed' in u) {
     users = { kind: 'fixed', users: u.fixed };
   } else {
@@ -38,4 +43,15 @@ export async function resolveUrlTarget(config: ResolvedConfig): Promise<UrlTarge
     users = { kind: 'postgres', connectionString, insertSql: u.insertSql, deactivateSql: u.deactivateSql, deleteSql: u.deleteSql, removeRoleSql: u.removeRoleSql, stallSql: u.stallSql };
   }
   return { url: t.url, policy, keys, users, ...(t.healthUrl !== undefined ? { healthUrl: t.healthUrl } : {}) };
+}
+
+/** Header values from environment variables: a missing one is an error, its value never shown. */
+function headersFromEnv(names: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [header, env] of Object.entries(names)) {
+    const value = process.env[env];
+    if (!value) throw new ConfigError(`target.users.headersEnv.${header}`, `environment variable ${env} is not set or empty`, `export ${env}=<the value of the ${header} header>`);
+    out[header] = value;
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ const EXAMPLES: Record<string, () => Promise<{ startServer: Start }>> = {
   'ws-jsonwebtoken': () => import('./ws-jsonwebtoken/server.ts'),
   'fastify-jwt': () => import('./fastify-jwt/server.ts'),
   'graphql-ws': () => import('./graphql-ws/server.ts'),
+  'user-hooks': () => import('./user-hooks/server.ts'),
 };
 
 const [name, ...flags] = process.argv.slice(2);

@@ -1,7 +1,8 @@
 // Any backend at a WebSocket URL. Its contract comes as a policy; tokens are minted
 // with keys the operator provides; users are seeded through PostgreSQL with SQL the
-// operator can override (defaults: the `users` table of the reference backend), or a
-// fixed set of existing users is named. Whatever it cannot do, it says so.
+// operator can override (defaults: the `users` table of the reference backend), through
+// the operator's own hook (a command or an HTTP endpoint), or a fixed set of existing
+// users is named. Whatever it cannot do, it says so.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { REVOCATIONS, type Policy } from '../../model/policy.ts';
@@ -10,6 +11,7 @@ import type { SigningKeys } from '../keys.ts';
 import { runPool } from '../pool/pool.ts';
 import type { Target } from './target.ts';
 import type { UserKind } from '../capabilities/capabilities.ts';
+import { hookUsers, type HookSource } from './user-hooks.ts';
 
 const POOL_SIZE = 4;
 
@@ -40,6 +42,7 @@ export type UserSource =
       /** The policy says users: "stateless": the token alone decides, any subject will do. */
       kind: 'stateless';
     }
+  | HookSource
   | {
       kind: 'fixed';
       /** Existing users by state; a state without a user is not covered. */
@@ -80,6 +83,11 @@ export async function startUrlTarget(options: UrlTargetOptions): Promise<Target>
       },
       close: async () => {},
     };
+  }
+
+  if (source.kind === 'command' || source.kind === 'http') {
+    const users = hookUsers(source, options.policy);
+    return { ...base, ...users, description: `url ${endpoint} (${users.description})` };
   }
 
   if (source.kind === 'fixed') {
