@@ -33,6 +33,8 @@ export interface ReportCase {
   expected: { reason: string; outcome: string };
   observed: string;
   divergent: boolean;
+  /** The fact whose setting back to canonical made the backend answer as predicted (engine/cause.ts). */
+  cause?: { fact: string | null; value: string | null };
 }
 
 export interface Report {
@@ -98,6 +100,13 @@ export function unexplained(report: Report, known: readonly KnownFinding[]): str
     .map((c) => `${c.key}: expected ${c.expected.outcome} (${c.expected.reason}), observed ${c.observed}`);
 }
 
+/** Divergent cases whose true cause (one fact set back) is not the fact of a known finding. */
+export function wrongCauses(report: Report, known: readonly KnownFinding[]): string[] {
+  return report.cases
+    .filter((c) => c.divergent && c.cause?.fact && !known.some((k) => k.fact === null || (k.fact[0] === c.cause!.fact && c.cause!.value === k.fact[1])))
+    .map((c) => `${c.key}: cause ${c.cause!.fact}=${c.cause!.value}`);
+}
+
 /**
  * The test of one example: the documented app shows exactly `known`, the correct backend
  * of its shape (--fixed) nothing, and the summary lists exactly the `declared` weaker contracts.
@@ -117,6 +126,8 @@ export async function checkExample(
     expect(report.preflight.canary?.ok, output).toBe(!expected.some((k) => k.fact === null));
     expect(pathFindings(report), output).toEqual([...new Set(expected.map(signature))].sort());
     expect(unexplained(report, expected), output).toEqual([]);
+    // Where one fact set back explains a divergence, that fact is the finding's, whatever else the case had.
+    expect(wrongCauses(report, expected), output).toEqual([]);
     expect(report.exitCode).toBe(expected.length > 0 ? 1 : 0);
     expect((report.summary.declared ?? []).map((d) => d.id).sort()).toEqual([...declared].sort());
   } finally {
