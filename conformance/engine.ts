@@ -27,6 +27,7 @@ import { confirmDivergences, type Confirmed } from './engine/confirm.ts';
 import { createRunContext, type RunContext } from './engine/context.ts';
 import { relate } from './engine/relate.ts';
 import { untilAborted } from './engine/until-aborted.ts';
+import { plannedRotation, rotateKeys } from './engine/rotation.ts';
 import { browserCollapses } from '../model/browser.ts';
 import { adaptPlan, clientCanonical, clientUnavailable, type Client } from './cases/client.ts';
 import { joinDecisionLog } from './logs/join.ts';
@@ -166,7 +167,9 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
       unavailable,
     );
     adaptPlan(plan, policy, canonical, client);
-    const total = plan.all.length + 1;
+    // Key rotation changes the target's JWKS: once per run (the first shard), never in a replay.
+    const rotation = stoppedAfterCanary || options.cases || (options.shard && options.shard.index !== 1) ? [] : plannedRotation(target);
+    const total = plan.all.length + 1 + rotation.length;
     emit({ type: 'cases-planned', total, ...plan.counts });
     emit({ type: 'case-finished', result: toResult(canaryFinal, strict), done: 1, total });
 
@@ -176,7 +179,9 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
       if (run.status === 'judged') concurrency.record(run.exec.evidence, run.kase.facts.latency === 'stalled');
       emit({ type: 'case-finished', result: toResult(run, strict), done: done + 1, total });
     }, concurrency.limit);
-    const first: CaseRun[] = [canary, ...driven];
+    const rotated = rotation.length && !signal?.aborted ? await rotateKeys(ctx, attempts, (run, done) => emit({ type: 'case-finished', result: toResult(run, strict), done: 1 + driven.length + done, total })) : null;
+    for (const [k, v] of rotated?.confirmed ?? []) confirmed.set(k, v);
+    const first: CaseRun[] = [canary, ...driven, ...(rotated?.runs ?? [])];
 
     // Relate, confirm, shrink: skipped once interrupted.
     const twinReports = relate(ctx, driven, plan);

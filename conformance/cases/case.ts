@@ -3,6 +3,7 @@ import type { Facts } from './facts-util.ts';
 import { canonicalFor } from '../../model/facts.ts';
 import { PLACEMENTS, type Policy } from '../../model/policy.ts';
 import { predict, type Prediction } from '../../model/oracle.ts';
+import type { RotationStepId } from '../../model/rotation.ts';
 import type { RelationId } from '../relations/relations.ts';
 
 export type CaseSource =
@@ -11,7 +12,8 @@ export type CaseSource =
   | { kind: 'fuzz'; seed: number; path: string }
   | { kind: 'twin'; of: string; relation: RelationId }
   | { kind: 'replay'; file: string }
-  | { kind: 'custom'; name: string };
+  | { kind: 'custom'; name: string }
+  | { kind: 'rotation'; step: RotationStepId };
 
 export interface Case {
   /** Stable name within a run: `canary`, `path:<id>`, `fuzz:<n>`, `<key>~<relation>`. */

@@ -13,6 +13,7 @@ import { hintFor, type Hint } from '../judge/hints.ts';
 import { judge } from '../judge/judge.ts';
 import type { EngineEvent } from '../report/events.ts';
 import type { Target } from '../targets/target.ts';
+import type { SigningKeys } from '../keys.ts';
 import { LoopLag } from './loop-lag.ts';
 
 /** A case's timing proves nothing when the engine's own loop stalled this share of the deadline. */
@@ -29,8 +30,8 @@ export interface RunContext {
   signal: AbortSignal | null;
   /** A fresh subject id suffix, unique per case and per run. */
   nextCaseId(): string;
-  /** Runs one case on the wire and judges it alone (relations come later). */
-  runCase(kase: Case, userId?: string): Promise<JudgedRun>;
+  /** Runs one case on the wire and judges it alone (relations come later); `signer`: a key other than the target's (key rotation). */
+  runCase(kase: Case, userId?: string, signer?: SigningKeys): Promise<JudgedRun>;
   /** Judges a run again, with the findings of its relations. */
   rejudge(run: JudgedRun, relationFindings: Finding[]): void;
   /** The hint for a judged run once the true cause of its divergence is known (engine/cause.ts). */
@@ -59,9 +60,9 @@ export function createRunContext(target: Target, settings: DriveSettings, strict
     emit,
     signal,
     nextCaseId: () => `${runNonce}-${++seq}`,
-    async runCase(kase, userId) {
+    async runCase(kase, userId, signer) {
       const from = performance.now();
-      const exec = await executeCase(target, ring, kase, settings, `${runNonce}-${++seq}`, userId);
+      const exec = await executeCase(target, signer ? new KeyRing(signer) : ring, kase, settings, `${runNonce}-${++seq}`, userId);
       return { status: 'judged', kase, exec, judgement: judgeRun(kase, exec), window: { from, to: performance.now() } };
     },
     rejudge(run, findings) {

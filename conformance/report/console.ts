@@ -40,6 +40,9 @@ export function consoleReporter(options: { quiet?: boolean; out?: NodeJS.Writabl
           }
           break;
         }
+        case 'rotation-step':
+          write(`${tty ? '\n' : ''}key rotation, ${e.key}${e.waitMs >= 1000 ? ` (after ${Math.round(e.waitMs / 1000)} s, the policy's jwks timers)` : ''}: ${e.text}\n`);
+          break;
         case 'confirm-started':
           write(`confirming ${e.count} divergent ${e.count === 1 ? 'case' : 'cases'}: each replayed ${e.attempts}x on its own\n`);
           break;

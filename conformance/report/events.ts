@@ -7,6 +7,7 @@ export type EngineEvent =
   | { type: 'preflight'; preflight: PreflightReport }
   | { type: 'cases-planned'; total: number; paths: number; noiseVariants: number; fuzz: number; twins: number; notCovered: number }
   | { type: 'case-finished'; result: CaseResult; done: number; total: number }
+  | { type: 'rotation-step'; key: string; waitMs: number; text: string }
   | { type: 'confirm-started'; count: number; attempts: number }
   | ({ type: 'confirmed'; key: string } & Confirmation)
   | { type: 'explain-started'; count: number; replays: number }

@@ -9,6 +9,7 @@ import { FIELD_FAILURE_IDS, isFieldFailureId } from '../../model/field-failures.
 import { REVOCATIONS, profilePolicy, type Policy } from '../../model/policy.ts';
 import { ConfigError } from '../../model/errors.ts';
 import { generateKeys } from '../keys.ts';
+import { serveJwks } from './jwks-publisher.ts';
 import { closeEmbeddedHost, startEmbeddedHost } from './embedded-host.ts';
 import type { Target, UserRequest } from './target.ts';
 import { MIN_SKEW_FOR_WITHIN_SKEW, type UserKind } from '../capabilities/capabilities.ts';
@@ -41,6 +42,8 @@ export function quickTiming(policy: Policy): Policy {
     handshakeDeadlineMs: Math.min(policy.handshakeDeadlineMs, 500),
     authWindowMs: Math.min(policy.authWindowMs, 500),
     clockSkewSeconds: MIN_SKEW_FOR_WITHIN_SKEW,
+    // The key-rotation steps wait these out.
+    jwks: { ...policy.jwks, cooldownMs: Math.min(policy.jwks.cooldownMs, 1000), maxAgeMs: policy.jwks.maxAgeMs === null ? null : Math.min(policy.jwks.maxAgeMs, 3000) },
   };
 }
 
@@ -52,11 +55,13 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
   const base = options.policy ?? profilePolicy('default');
   const policy = options.quickTiming === false ? base : quickTiming(base);
   const keys = await generateKeys(policy.algorithms[0]!);
+  // kid "jwks": the backend fetches the JWKS from the tool over HTTP, as from an issuer.
+  const jwks = policy.kid === 'jwks' && keys.verification.kind === 'jwks' ? await serveJwks(keys.verification.keys) : null;
   const host = startEmbeddedHost();
   const { backend, url } = await host.call({
     op: 'start',
     policy,
-    keys: keys.verification.kind === 'secret' ? { secret: keys.verification.secret, ...(keys.kid ? { kid: keys.kid } : {}) } : { jwks: { keys: keys.verification.keys } },
+    keys: jwks ? { jwksUrl: jwks.location } : keys.verification.kind === 'secret' ? { secret: keys.verification.secret, ...(keys.kid ? { kid: keys.kid } : {}) } : { jwks: { keys: keys.verification.keys } },
     mutant,
     stallMs: policy.handshakeDeadlineMs * 3 + 2000,
     decisionLog: options.decisionLog ?? null,
@@ -85,6 +90,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     healthUrl: `${httpBase}/healthz`,
     policy,
     keys,
+    ...(jwks ? { jwks } : {}),
     capabilities: { stall: true, revoke: REVOCATIONS, userKinds: ['active', 'missing', 'inactive', 'lacks-role'] },
     async prepareUser(caseId, kind, { stall, stallMs }) {
       const [id] = await prepare([{ caseId, kind, stall, ...(stallMs !== undefined ? { stallMs } : {}) }]);
@@ -94,7 +100,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     revokeUser: (userId, how) => host.call({ op: 'revoke', userId, how, role: policy.requiredRole }),
     close() {
       // The host may already be gone (closed by the CLI, or crashed): nothing left to stop.
-      closing ??= host.call({ op: 'stop', backend }).catch(() => undefined);
+      closing ??= Promise.all([host.call({ op: 'stop', backend }).catch(() => undefined), jwks?.close()]).then(() => undefined);
       return closing;
     },
   };

@@ -4,6 +4,7 @@
 import type { Policy, Revocation } from '../../model/policy.ts';
 import type { TargetCapabilities, UserKind } from '../capabilities/capabilities.ts';
 import type { SigningKeys } from '../keys.ts';
+import type { JwksPublisher } from './jwks-publisher.ts';
 
 /** One subject to prepare (see Target.prepareUser). */
 export interface UserRequest {
@@ -24,6 +25,8 @@ export interface Target {
   readonly healthUrl: string | null;
   readonly policy: Policy;
   readonly keys: SigningKeys;
+  /** The JWKS the tool publishes for the target (policy.kid "jwks"): the key-rotation steps change it. */
+  readonly jwks?: JwksPublisher;
   readonly capabilities: TargetCapabilities;
   /**
    * Puts a fresh subject in the state `kind` for one case; returns the id to use as
