@@ -62,7 +62,7 @@ Options:
   --first-message T     the first message, JSON with ${TOKEN_PLACEHOLDER} where the token goes
                         (default: {"type":"auth","token":"${TOKEN_PLACEHOLDER}"}, then the
                         known protocols: graphql-ws connection_init)
-  --out FILE            where the draft goes (default ${DEFAULT_OUT})
+  --out FILE            where the draft goes, .ts or .mjs (default ${DEFAULT_OUT})
   --force               overwrite FILE if it exists
   --deadline-ms N       client deadline for each HTTP answer (default 3000)
   --observe-ms N        how long an accepted socket is watched (default 400)

@@ -12,6 +12,7 @@ export interface SendOptions {
   alg?: Algorithm;
   userId?: string;
   watchMs?: number;
+  atSecondStart?: boolean;
 }
 
 /** Sends the canonical case (in the placement found) with `changes`, under the draft policy. */
@@ -99,7 +100,7 @@ export async function inferRequiredClaims(send: Send, draft: Draft): Promise<voi
  * of 2k, whose "within skew" exp is now - k). Found to about a second.
  */
 export async function inferSkew(send: Send, draft: Draft): Promise<void> {
-  const refused = async (k: number) => !accepted(await send(`exp=now-${k}s`, { exp: 'within-skew' }, { policy: { clockSkewSeconds: 2 * k } }));
+  const refused = async (k: number) => !accepted(await send(`exp=now-${k}s`, { exp: 'within-skew' }, { policy: { clockSkewSeconds: 2 * k }, atSecondStart: true }));
   const most = 600;
   if (!(await refused(most))) {
     draft.suspect(`probe exp=now-${most}s -> accept: a token expired ten minutes ago passes; the draft keeps a ${draft.policy.clockSkewSeconds} s skew`);
@@ -113,7 +114,7 @@ export async function inferSkew(send: Send, draft: Draft): Promise<void> {
     if (await refused(mid)) hi = mid;
     else lo = mid;
   }
-  draft.set('clockSkewSeconds', hi, `probes exp=now-k: accepted up to k=${hi - 1} s, refused from k=${hi} s (to about a second)`);
+  draft.set('clockSkewSeconds', hi, `probes exp=now-k (each forged at the start of a second): accepted up to k=${hi - 1} s, refused from k=${hi} s`);
   draft.answer(await send('nbf=future', { nbf: 'future' }));
 }
 

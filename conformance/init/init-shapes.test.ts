@@ -49,7 +49,8 @@ function cli(args: string[]): Promise<{ code: number | null; out: string }> {
 
 describe('init against a stateless backend answering 400 and 413', () => {
   it('learns those answers, follows them for the unprobed defects, and the run with the draft passes', async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'wsac-init-shapes-')), 'ws-auth-conformance.config.ts');
+    // Written as .mjs: the draft is plain JavaScript as well as TypeScript.
+    const out = join(await mkdtemp(join(tmpdir(), 'wsac-init-shapes-')), 'ws-auth-conformance.config.mjs');
     const init = await cli(['init', '--url', url, '--secret-env', 'WSAC_SHAPES_SECRET', '--issuer', 'https://id.shapes.test', '--audience', 'shapes', '--out', out, '--quiet']);
     expect(init.code, init.out).toBe(0);
     const draft = await readFile(out, 'utf8');

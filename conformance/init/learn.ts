@@ -56,6 +56,7 @@ export async function learnContract(options: InitOptions): Promise<{ draft: Draf
       ...(o.alg ? { alg: o.alg } : {}),
       watchMs: o.watchMs ?? options.observeMs,
       authAnswerMs: waitMs,
+      ...(o.atSecondStart ? { atSecondStart: true } : {}),
     });
 
   draft.answer(await send('signature=wrong-key', { signature: 'wrong-key' }));

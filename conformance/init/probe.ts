@@ -50,7 +50,15 @@ export interface ProbeOptions {
   watchMs?: number;
   /** With an auth message: how long to wait for the server's answer before watching. */
   authAnswerMs?: number;
+  /**
+   * Forge just after a second begins: a token's times are whole seconds, and one forged
+   * late in a second can be a second older by the time the backend reads it.
+   */
+  atSecondStart?: boolean;
 }
+
+/** How far into a second an `atSecondStart` probe is forged. */
+const SECOND_START_MS = 20;
 
 export class Prober {
   count = 0;
@@ -62,6 +70,7 @@ export class Prober {
     const keys = keysFromSecret(this.settings.secret, options.alg ?? 'HS256', this.settings.kid);
     const endpoint = new URL(this.settings.url);
     this.count += 1;
+    if (options.atSecondStart) await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + SECOND_START_MS));
     const request = await forgeRequest(facts, policy, new KeyRing(keys), endpoint.pathname + endpoint.search, options.userId, Date.now(), this.count);
     const evidence = await drive(this.settings.url, request, {
       handshakeDeadlineMs: this.settings.deadlineMs,
