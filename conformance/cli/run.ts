@@ -48,7 +48,9 @@ export const command: Command = {
 Runs every test path of the model and a fast-check fuzz budget against a target, judges
 each case (handshake and session verdicts), replays every divergence on its own to
 confirm it (deterministic, flaky with its rate, or not reproduced and so not reported),
-shrinks fuzzed ones to the fewest defects, and writes a counterexample per divergence.
+shrinks fuzzed ones to the fewest defects, replays each with one fact at a time set back
+to the canonical valid case to name its true cause in the hint, and writes a
+counterexample per divergence.
 Without options: the reference backend on PGlite in a worker thread (embedded target), the
 default profile, all model paths plus ${DEFAULT_RUNS} fuzz cases.
 

@@ -30,6 +30,8 @@ const HINTS: Record<string, [short: string, full: string, help: string]> = {
   'no-session-expiry': ['session outlives its token', 'An open socket is not closed 1008 when its token expires.', 'Schedule a close 1008 at exp + skew for every accepted socket.'],
   'no-revocation': ['session outlives revocation', 'An open socket stays open after its user was deactivated.', 'Close sockets of revoked users with 1008 within the revocation window.'],
   'no-origin-check': ['Origin not checked', 'A foreign or null Origin is not refused before the credential is judged.', 'Check Origin against the allow-list first (cookie placement needs it against cross-site hijacking).'],
+  'scheme-case-sensitive': ['scheme compared case-sensitively', 'The Authorization scheme in another letter case ("bearer", "BEARER") is refused.', 'Compare the auth scheme case-insensitively (RFC 9110 11.1).'],
+  'mishandled-fact': ['one fact mishandled', 'One fact of the case, named in the message, makes the backend answer otherwise than the contract says; set back to its canonical value, the backend answers as predicted.', 'Handle the named fact as the contract says (often: refuse it with 401 instead of an error).'],
   'skipped-check': ['a check skipped', 'The backend answered as if one defect of the token or user were not there.', 'Add the missing check named in the message.'],
   'accepted-defect': ['accepted despite a defect', 'A case the model refuses was accepted.', 'Find the check the defect named in the message should have failed.'],
 };
