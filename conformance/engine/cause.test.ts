@@ -79,6 +79,16 @@ describe('the true cause of a divergence', () => {
     expect(flip(run, 'noise')).toMatchObject({ observed: 'reject-401', asPredicted: true });
   });
 
+  it.concurrent('deterministic: the same divergent case explained twice gives the same flips, cause and hint', async () => {
+    // Two facts each remove the divergence here (the noise and the signature): the choice between them must not depend on timing.
+    const noise = { ...NO_NOISE, headers: [['X-Test-Type', 'E2E']] as Array<[string, string]> };
+    const facts: Partial<Facts> = { alg: 'none', user: 'inactive', noise };
+    const [a, b] = await Promise.all([runOne('header-bypass', facts), runOne('header-bypass', facts)]);
+    expect(a.divergence!.cause).toEqual(b.divergence!.cause);
+    expect(a.divergence!.hint).toEqual(b.divergence!.hint);
+    expect(a.divergence!.cause!.fact).toBe('noise');
+  });
+
   it.concurrent('no single fact explains a 403 for a bad signature of an expired token: the rule hint stays, the flips are still evidence', async () => {
     const { run, divergence } = await runOne('sig-403', { signature: 'wrong-key', exp: 'past' });
     expect(divergence!.hint!.id).toBe('sig-403');
