@@ -3,87 +3,34 @@
 // at once as the machine keeps up with) -> relate (twins compared) -> confirm (every
 // divergence replayed on its own) -> shrink -> collect (divergences, counterexamples,
 // summary). Results are values; reporters receive events; nothing here prints or exits.
+import { browserCollapses } from '../model/browser.ts';
 import { predict } from '../model/oracle.ts';
 import { policyDigest } from '../model/policy.ts';
-import type { FuzzShape } from './cases/arbitraries/facts.ts';
+import { unavailableFacts, type Unavailable } from './capabilities/capabilities.ts';
 import { canonicalFacts, type Case } from './cases/case.ts';
+import { adaptPlan, clientCanonical, clientUnavailable } from './cases/client.ts';
 import { planCases } from './cases/plan.ts';
-import type { Shard } from './cases/shard.ts';
 import { observedOutcome } from './drive/evidence.ts';
-import { estimatedCost, userRequestFor, type DriveSettings } from './drive/execute.ts';
-import { runPool } from './pool/pool.ts';
-import { isDivergentRun, type CaseRun, type JudgedRun } from './judge/case-run.ts';
-import { checkHealth, checkReachable } from './preflight.ts';
-import type { EngineEvent, Reporter } from './report/events.ts';
-import { summarise, toResult } from './report/summary.ts';
-import type { CompletedRun, PreflightReport, RunResult } from './result.ts';
-import { shrinkDivergences, type ShrinkBudget, type Shrunk } from './shrink/divergences.ts';
-import type { Target } from './targets/target.ts';
-import { blockedBy, unavailableFacts, type Unavailable } from './capabilities/capabilities.ts';
+import { explainDivergences, type Explanation } from './engine/cause.ts';
 import { caseResults, collectDivergences, finalRuns, notReproduced, type CollectContext } from './engine/collect.ts';
 import { adaptiveConcurrency, fixedConcurrency } from './engine/concurrency.ts';
-import { explainDivergences, type Explanation } from './engine/cause.ts';
 import { confirmDivergences, type Confirmed } from './engine/confirm.ts';
-import { createRunContext, type RunContext } from './engine/context.ts';
+import { createRunContext } from './engine/context.ts';
+import { checkTarget, drive } from './engine/drive.ts';
+import { DEFAULT_CONFIRM, DEFAULT_SHRINK, settingsFor, type RunOptions } from './engine/options.ts';
 import { relate } from './engine/relate.ts';
-import { untilAborted } from './engine/until-aborted.ts';
 import { plannedRotation, rotateKeys } from './engine/rotation.ts';
-import { browserCollapses } from '../model/browser.ts';
-import { adaptPlan, clientCanonical, clientUnavailable, type Client } from './cases/client.ts';
+import { untilAborted } from './engine/until-aborted.ts';
+import { isDivergentRun, type CaseRun, type JudgedRun } from './judge/case-run.ts';
 import { joinDecisionLog } from './logs/join.ts';
-import { DEFAULT_MAPPING, type FieldMapping } from './logs/mapping.ts';
+import { DEFAULT_MAPPING } from './logs/mapping.ts';
+import type { EngineEvent, Reporter } from './report/events.ts';
+import { summarise, toResult } from './report/summary.ts';
+import type { CompletedRun, RunResult } from './result.ts';
+import { shrinkDivergences, type Shrunk } from './shrink/divergences.ts';
+import type { Target } from './targets/target.ts';
 
-export interface RunOptions {
-  /** A started target, or a function starting one (then the engine also closes it). */
-  target: Target | (() => Promise<Target>);
-  seed: number;
-  /** Fuzz budget: cases drawn by fast-check on top of the model paths. */
-  runs: number;
-  /** Cases in flight at once; default adaptive (from the cores, backing off under load). */
-  concurrency?: number | null;
-  /** Client deadline for an HTTP answer; default policy.handshakeDeadlineMs + 500. */
-  deadlineMs?: number | null;
-  /** How long an accepted socket is watched; default 150 ms. */
-  observeMs?: number | null;
-  /** NON-STRICT counts as a divergence. */
-  strict?: boolean;
-  /** Run the model paths (default true). */
-  paths?: boolean;
-  /** Check noise invariance and placement equivalence with twin cases (default true). */
-  relations?: boolean;
-  /** Shrink divergent fuzz cases (default: up to 4 distinct divergences, 60 live runs and 5 s each). */
-  shrink?: ShrinkBudget | false;
-  /** Replays of each divergence before it is reported (default 2; 0 reports first observations unconfirmed). */
-  confirm?: number;
-  /** Stop after a failing canary, since every valid case would fail the same way (default true). */
-  stopAfterCanaryFailure?: boolean;
-  /** Write one counterexample file per divergence here. */
-  counterexamplesDir?: string | null;
-  revealTokens?: boolean;
-  /** Recorded in counterexamples so `replay` rebuilds the same embedded target. */
-  mutant?: string | null;
-  /**
-   * How fuzz cases are drawn: weights, and fact values to leave out (e.g. a benchmark
-   * of handshakes alone leaves out the session and stall values).
-   */
-  fuzz?: Partial<FuzzShape>;
-  /** Cases to run instead of paths and fuzz (replay). */
-  cases?: Case[];
-  /** Run only this share of the planned cases (`--shard K/N`); the canary runs in every shard. */
-  shard?: Shard | null;
-  /** Aborting ends the run with what was judged so far (a partial result, exit 130). */
-  signal?: AbortSignal;
-  /**
-   * The target's JSON-lines decision log, read after the cases ran: each case's stated
-   * reason is checked against the model's (logs/join.ts).
-   */
-  logs?: { file: string; mapping?: FieldMapping } | null;
-  /** Whose view to judge on: any HTTP client (default), or a web page (cases/client.ts). */
-  client?: Client;
-}
-
-const DEFAULT_SHRINK: ShrinkBudget = { maxCases: 4, maxRunsPerCase: 60, maxMs: 5000 };
-export const DEFAULT_CONFIRM = 2;
+export { DEFAULT_CONFIRM, type RunOptions } from './engine/options.ts';
 
 export async function runConformance(options: RunOptions, reporter?: Reporter): Promise<RunResult> {
   const emit = (e: EngineEvent) => reporter?.onEvent(e);
@@ -105,16 +52,6 @@ export async function runConformance(options: RunOptions, reporter?: Reporter): 
     // After an interrupt, a failing clean-up is not news: the run already ended.
     if (owned) await target.close().catch(() => {});
   }
-}
-
-function settingsFor(target: Target, options: RunOptions): DriveSettings {
-  return {
-    deadlineMs: options.deadlineMs ?? target.policy.handshakeDeadlineMs + 500,
-    observeMs: options.observeMs ?? 150,
-    revokeWatchMs: 1500,
-    // Timers of a loaded server fire late; a close this late still counts as on time.
-    expiryToleranceMs: 1500,
-  };
 }
 
 async function runAgainst(target: Target, options: RunOptions, outer: (e: EngineEvent) => void): Promise<RunResult | null> {
@@ -271,34 +208,4 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
   } finally {
     ctx.lag.stop();
   }
-}
-
-async function checkTarget(target: Target, deadlineMs: number): Promise<PreflightReport> {
-  // A busy machine connects slowly: these limits allow for it (an absent target is refused at once).
-  const reachable = await checkReachable(target, Math.max(10_000, deadlineMs));
-  const health = reachable.ok ? await checkHealth(target, Math.max(10_000, deadlineMs)) : null;
-  return { reachable, health, canary: null };
-}
-
-/** Drives the planned cases; once aborted, returns the ones finished so far (blocked ones included). */
-async function drive(ctx: RunContext, all: readonly Case[], unavailable: Unavailable, onFinished: (run: CaseRun, done: number) => void, limit: () => number): Promise<CaseRun[]> {
-  // Subjects for every runnable case at once, when the target can (one round trip).
-  const prepared = new Map<string, string>();
-  if (ctx.target.prepareUsers) {
-    const runnable = all.filter((k) => !blockedBy(k.facts, unavailable));
-    const ids = await ctx.target.prepareUsers(runnable.map((k) => userRequestFor(k, ctx.settings, ctx.nextCaseId())));
-    runnable.forEach((k, i) => prepared.set(k.key, ids[i]!));
-  }
-  const runs: Array<CaseRun | undefined> = new Array(all.length);
-  let done = 0;
-  const cost = (k: Case) => estimatedCost(k, ctx.policy.authWindowMs, ctx.policy.clockSkewSeconds, ctx.settings);
-  const pool = runPool(all, limit, cost, async (kase, i) => {
-    const blocked = blockedBy(kase.facts, unavailable);
-    const run: CaseRun = blocked ? { status: 'blocked', kase, reason: blocked } : await ctx.runCase(kase, prepared.get(kase.key));
-    if (ctx.signal?.aborted) return;
-    runs[i] = run;
-    onFinished(run, ++done);
-  }, ctx.signal);
-  await untilAborted(pool, ctx.signal, undefined);
-  return runs.filter((r): r is CaseRun => r !== undefined);
 }

@@ -4,10 +4,7 @@
 // conformance runs of the engine against the containerised reference backend and mutants.
 // One file on purpose: its environments start one after another, not side by side.
 // Without Docker: skipped with one loud line locally, failed in CI (CI=true).
-import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getContainerRuntimeClient } from 'testcontainers';
 import type Dockerode from 'dockerode';
@@ -16,6 +13,7 @@ import { PROJECT_LABEL, RUN_LABEL, OWNER_LABEL } from './cleanup.ts';
 import { containerConfigFromEnv } from './config.ts';
 import { probeDocker } from './docker-probe.ts';
 import { ContainerEnvironment, type StartedContainerEnvironment } from './environment.ts';
+import { holdEnvironment, leftovers, preferLocalImages } from './testing/docker-fixtures.ts';
 import { handshake, mintToken } from './testing/wire.ts';
 import { runConformance } from '../conformance/engine.ts';
 import { startContainerTarget } from '../conformance/targets/container.ts';
@@ -25,56 +23,6 @@ const probe = await probeDocker();
 const inCi = process.env.CI === 'true';
 if (!probe.ok && !inCi) {
   console.warn(`!!! CONTAINER TESTS SKIPPED: no Docker engine (${probe.reason}); bash containers/ci-docker.sh starts one !!!`);
-}
-
-/** Local images when the WSAC_* variables do not name any (after containers/build-local-images.sh). */
-async function preferLocalImages(docker: Dockerode): Promise<void> {
-  for (const [variable, tag] of [
-    ['WSAC_POSTGRES_IMAGE', 'wsac-postgres:local'],
-    ['WSAC_BACKEND_IMAGE', 'wsac-backend:local'],
-    ['WSAC_NODE_IMAGE', 'wsac-node:local'],
-  ] as const) {
-    if (process.env[variable]) continue;
-    const exists = await docker
-      .getImage(tag)
-      .inspect()
-      .then(() => true, () => false);
-    if (exists) process.env[variable] = tag;
-  }
-}
-
-async function leftovers(docker: Dockerode, runId: string): Promise<string[]> {
-  const filters = JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] });
-  const [containers, networks, images] = await Promise.all([
-    docker.listContainers({ all: true, filters }),
-    docker.listNetworks({ filters }),
-    docker.listImages({ filters }),
-  ]);
-  return [...containers.map((c) => `container ${c.Names[0]}`), ...networks.map((n) => `network ${n.Name}`), ...images.map((i) => `image ${i.Id}`)];
-}
-
-const HOLD = fileURLToPath(new URL('./testing/hold-environment.ts', import.meta.url));
-
-/** Starts the fixture in a child process; resolves with its run id once its environment is up. */
-function holdEnvironment() {
-  // `node --import tsx`, not the tsx CLI: the CLI runs the script in a second process,
-  // which a SIGKILL of the first would leave running.
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLD], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  const runId = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      try {
-        const event = JSON.parse(line) as { event?: string; runId?: string };
-        if (event.event === 'started' && event.runId) resolve(event.runId);
-      } catch {
-        // not ours
-      }
-    });
-    void exited.then((code) => reject(new Error(`fixture exited (${code}) before starting: ${stderr}`)));
-  });
-  return { child, runId, exited, stderr: () => stderr };
 }
 
 describe.skipIf(!probe.ok && !inCi)('container environment (Docker)', () => {

@@ -15,8 +15,8 @@ export type { Outcome, Reason } from './reasons.ts';
 export { FIXED_REASONS, HANDSHAKE_REASONS, NO_TOKEN_REASONS, USER_REASONS, isHandshakeReason, isReason } from './reasons.ts';
 export type { FixedReason, HandshakeReason } from './reasons.ts';
 // The spec's vocabulary: stage ids, the fact each stage decides on, the field failures.
-export { GROUPS, STAGE_IDS, STAGE_FACT, decidingStage, isStageId, visits } from './stages.ts';
-export type { GroupId, StageId } from './stages.ts';
+export { GROUPS, STAGE_IDS, STAGE_FACT, decidingStage, isStageId, visits } from './stage-ids.ts';
+export type { GroupId, StageId } from './stage-ids.ts';
 export { FIELD_FAILURE_IDS, isFieldFailureId } from './field-failures.ts';
 export type { FieldFailureId } from './field-failures.ts';
 export { rotationSteps, type RotationStep, type RotationStepId } from './rotation.ts';

@@ -6,7 +6,8 @@ import { factsOf, type FactMap, type ModelEvent } from './events.ts';
 import { placementEnabled } from './facts.ts';
 import { policyDigest, type Policy } from './policy.ts';
 import { isReason, type Outcome, type Reason } from './reasons.ts';
-import { GROUPS, hasHandshakeCredential, stagesFor, type Branch, type Condition, type GroupId, type Stage } from './stages.ts';
+import { GROUPS, type GroupId } from './stage-ids.ts';
+import { hasHandshakeCredential, stagesFor, type Branch, type Condition, type Stage } from './stages.ts';
 
 export interface ModelContext {
   /** `first-message` once the credential arrives after the upgrade. */

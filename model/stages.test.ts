@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { generatePaths } from './paths.ts';
 import { profilePolicy, resolvePolicy } from './policy.ts';
-import { STAGE_IDS, decidingStage, isStageId, stagesFor } from './stages.ts';
+import { STAGE_IDS, decidingStage, isStageId } from './stage-ids.ts';
+import { stagesFor } from './stages.ts';
 
 describe('stage vocabulary', () => {
   it('STAGE_IDS are the stages of a policy with every check on', () => {

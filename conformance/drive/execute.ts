@@ -8,7 +8,7 @@ import type { Target, UserRequest } from '../targets/target.ts';
 import { drive, type SessionPlan } from './client.ts';
 import { REVOCATION_ACTIONS, type Evidence } from './evidence.ts';
 import { revocationOf } from '../../model/facts.ts';
-import { visits } from '../../model/stages.ts';
+import { visits } from '../../model/stage-ids.ts';
 
 export interface DriveSettings {
   /** Client deadline for an HTTP answer. */

@@ -9,7 +9,7 @@ import { REASON_DESCRIPTIONS, closeCode, rejectStatus } from '../../model/reason
 import { outcomeOf } from '../../model/machine.ts';
 import { CANONICAL_FACTS, type Facts } from '../../model/facts.ts';
 import type { FieldFailureId } from '../../model/field-failures.ts';
-import { decidingStage, STAGE_FACT } from '../../model/stages.ts';
+import { decidingStage, STAGE_FACT } from '../../model/stage-ids.ts';
 import { observedOutcome } from '../drive/evidence.ts';
 import { isBypassHeader } from '../cases/noise.ts';
 import type { Finding, JudgeInput } from './context.ts';
