@@ -18,6 +18,8 @@ import { LoopLag } from './loop-lag.ts';
 
 /** A case's timing proves nothing when the engine's own loop stalled this share of the deadline. */
 const SPOILED_SHARE = 0.25;
+/** Closer than this to its token's expiry (exp + skew), a session may rightly be closed for expiry. */
+const EXPIRY_MARGIN_MS = 500;
 
 export interface RunContext {
   target: Target;
@@ -69,6 +71,19 @@ export function createRunContext(target: Target, settings: DriveSettings, strict
       run.judgement = judgeRun(run.kase, run.exec, findings);
     },
     hintWith: (run, cause) => hintFor({ ...inputOf(run.kase, run.exec), findings: run.judgement.findings, keyFingerprint: target.keys.fingerprint, cause }),
-    spoiled: (run) => lag.maxBetween(run.window.from, run.window.to) > SPOILED_SHARE * settings.deadlineMs,
+    spoiled: (run) => lag.maxBetween(run.window.from, run.window.to) > SPOILED_SHARE * settings.deadlineMs || outlivedItsToken(run, policy),
   };
+}
+
+/**
+ * A case that predicts the session outlives nothing (the client closes first, or a
+ * revocation closes it) but ran until its token's expiry: its premise broke. "exp within
+ * skew" keeps only a few seconds, which a slow moment can eat; closing at expiry then is
+ * right, so the run proves nothing either way and is made again.
+ */
+export function outlivedItsToken(run: JudgedRun, policy: Policy): boolean {
+  const exp = run.exec.request.expSeconds;
+  if (exp === null || run.kase.facts.session === 'token-expires' || !policy.session.closeAtExp) return false;
+  const endedAt = performance.timeOrigin + run.window.to;
+  return endedAt >= (exp + policy.clockSkewSeconds) * 1000 - EXPIRY_MARGIN_MS;
 }
