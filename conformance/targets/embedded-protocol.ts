@@ -1,7 +1,7 @@
 // Messages between the engine's thread and the embedded host (a worker thread running
 // the reference backends and their PGlite). Only the engine posts these: nothing a
 // request carries reaches this channel.
-import { EmbeddedHostError, isConformanceError, type ErrorCode } from '../../model/errors.ts';
+import { EmbeddedHostError, isConformanceError, isErrorCode, type ErrorCode } from '../../model/errors.ts';
 import type { Policy, Revocation } from '../../model/policy.ts';
 import type { KeySource, MutantId, UserSeed } from '../../src/index.ts';
 
@@ -39,7 +39,7 @@ export function toHostFailure(error: Error): HostFailure {
 /** The engine's side: a user's error as an EmbeddedHostError with the code thrown in the worker; a bug as a plain Error with the worker's stack. */
 export function fromHostFailure(failure: HostFailure): Error {
   const message = `embedded backend: ${failure.message}`;
-  if (failure.code) return new EmbeddedHostError(message, failure.code);
+  if (isErrorCode(failure.code)) return new EmbeddedHostError(message, failure.code);
   const bug = new Error(message);
   bug.name = failure.name;
   if (failure.stack) bug.stack = `${failure.name}: ${message}\n${failure.stack.split('\n').slice(1).join('\n')}`;
