@@ -67,7 +67,7 @@ function checkShape(raw: unknown): asserts raw is ConformanceConfig {
     unknownKeys(t, URL_TARGET, 'target.');
     if (typeof t.url !== 'string') throw new ConfigError('target.url', 'missing', 'give the WebSocket URL, e.g. ws://127.0.0.1:8080/ws');
     if (!isObject(t.keys)) throw new ConfigError('target.keys', 'missing', 'give { secretEnv: "NAME" } for HS256 or { jwkFile: "key.jwk.json" }');
-    unknownKeys(t.keys, ['secretEnv', 'jwkFile', 'kid'], 'target.keys.');
+    unknownKeys(t.keys, ['secretEnv', 'jwkFile', 'kid', 'jwks'], 'target.keys.');
     // No users at all is for a stateless policy; resolveUrlTarget says so otherwise.
     if (t.users === undefined) return;
     if (!isObject(t.users)) throw new ConfigError('target.users', 'must be an object', 'give { connectionString } (PostgreSQL), { command: [...] } or { http: "URL" } (a user hook), or { fixed: { active: "id", ... } }');

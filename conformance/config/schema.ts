@@ -1,6 +1,7 @@
 // The config file's shape (`ws-auth-conformance.config.ts`, `.mjs` or `.json`) and what it
 // resolves to once flags are applied. `defineConfig` only types the object.
 import type { Policy, PolicyInput, ProfileName } from '../../model/policy.ts';
+import type { JwksConfig } from './jwks-config.ts';
 import type { Waiver } from '../report/gate.ts';
 import type { UserKind } from '../capabilities/capabilities.ts';
 
@@ -25,6 +26,12 @@ export interface UrlTargetConfig {
     jwkFile?: string;
     /** kid the target expects in the token header. */
     kid?: string;
+    /**
+     * policy.kid "jwks": the tool publishes the JWKS the target reads, served at
+     * http://host:port/.well-known/jwks.json or written to a file; without jwkFile the
+     * tool makes a fresh key each run. The key-rotation steps change it (docs/policy.md "jwks").
+     */
+    jwks?: JwksConfig;
   };
   /** How a case's users are put in place; omit it when the policy says `users: "stateless"`. */
   users?:

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../../model/errors.ts';
 import { keysFromJwkFile, keysFromSecret } from '../keys.ts';
+import { freshJwksKey, publishJwks } from './jwks-config.ts';
 import type { UrlTargetOptions, UserSource } from '../targets/url.ts';
 import type { ResolvedConfig, UrlTargetConfig } from './schema.ts';
 
@@ -19,8 +20,10 @@ export async function resolveUrlTarget(config: ResolvedConfig): Promise<UrlTarge
   } else if (t.keys?.jwkFile) {
     keys = await keysFromJwkFile(resolve(config.baseDir, t.keys.jwkFile), alg);
     if (t.keys.kid) keys.kid = t.keys.kid;
+  } else if (t.keys?.jwks !== undefined) {
+    keys = await freshJwksKey(alg);
   } else {
-    throw new ConfigError('target.keys', 'no signing key', 'set keys.secretEnv (HS256 secret in an env variable) or keys.jwkFile (private JWK)');
+    throw new ConfigError('target.keys', 'no signing key', 'set keys.secretEnv (HS256 secret in an env variable), keys.jwkFile (private JWK) or keys.jwks (the tool makes a key and publishes its JWKS)');
   }
   let users: UserSource;
   const u = t.users;
@@ -42,7 +45,9 @@ export async function resolveUrlTarget(config: ResolvedConfig): Promise<UrlTarge
     }
     users = { kind: 'postgres', connectionString, insertSql: u.insertSql, deactivateSql: u.deactivateSql, deleteSql: u.deleteSql, removeRoleSql: u.removeRoleSql, stallSql: u.stallSql };
   }
-  return { url: t.url, policy, keys, users, ...(t.healthUrl !== undefined ? { healthUrl: t.healthUrl } : {}) };
+  // Last, once nothing else can fail: startUrlTarget owns (and closes) the publisher from here.
+  const jwks = t.keys.jwks === undefined ? null : await publishJwks(t.keys.jwks, keys, policy, config.baseDir);
+  return { url: t.url, policy, keys, users, ...(t.healthUrl !== undefined ? { healthUrl: t.healthUrl } : {}), ...(jwks ? { jwks } : {}) };
 }
 
 /** Header values from environment variables: a missing one is an error, its value never shown. */

@@ -52,10 +52,10 @@ export interface ExampleApp {
 }
 
 /** Starts `launch.ts <name>` on a free port with a fresh secret. */
-export function startExample(name: string, fixed = false): Promise<ExampleApp> {
+export function startExample(name: string, fixed = false, env: Record<string, string> = {}): Promise<ExampleApp> {
   const secret = randomBytes(32).toString('hex');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'launch.ts'), name, ...(fixed ? ['--fixed'] : [])], {
-    env: { ...process.env, WSAC_SECRET: secret, PORT: '0' },
+    env: { ...process.env, ...env, WSAC_SECRET: secret, PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -68,13 +68,13 @@ export function startExample(name: string, fixed = false): Promise<ExampleApp> {
 }
 
 /** `run --config <example>/ws-auth-conformance.config.ts --target url=...` (or another config), its report.json. */
-export async function runTool(example: string, app: ExampleApp, seed: number, runs: number, config = join(HERE, example, 'ws-auth-conformance.config.ts')): Promise<{ report: Report; output: string }> {
+export async function runTool(example: string, app: ExampleApp, seed: number, runs: number, config = join(HERE, example, 'ws-auth-conformance.config.ts'), env: Record<string, string> = {}): Promise<{ report: Report; output: string }> {
   const dir = await mkdtemp(join(tmpdir(), `wsac-${example}-`));
   const args = [BIN, 'run', '--config', config, '--target', `url=${app.url}`];
   // A patient client: these apps answer at once, but on a busy CI runner a starved
   // process can take longer than the default 1.5 s, which the tool would call a hang.
   args.push('--seed', String(seed), '--runs', String(runs), '--deadline-ms', '5000', '--quiet', '--report', dir);
-  const child = spawn(process.execPath, args, { env: { ...process.env, WSAC_SECRET: app.secret }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, WSAC_SECRET: app.secret }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c));
   child.stderr!.on('data', (c: Buffer) => (output += c));
@@ -115,12 +115,12 @@ export async function checkExample(
   example: string,
   known: readonly KnownFinding[],
   declared: readonly string[],
-  options: { fixed: boolean; seed: number; runs: number },
-): Promise<void> {
+  options: { fixed: boolean; seed: number; runs: number; env?: Record<string, string> },
+): Promise<Report> {
   const { expect } = await import('vitest');
-  const app = await startExample(example, options.fixed);
+  const app = await startExample(example, options.fixed, options.env);
   try {
-    const { report, output } = await runTool(example, app, options.seed, options.runs);
+    const { report, output } = await runTool(example, app, options.seed, options.runs, undefined, options.env);
     const expected = options.fixed ? [] : known;
     expect(report.kind, output).toBe('completed');
     expect(report.preflight.canary?.ok, output).toBe(!expected.some((k) => k.fact === null));
@@ -130,6 +130,7 @@ export async function checkExample(
     expect(wrongCauses(report, expected), output).toEqual([]);
     expect(report.exitCode).toBe(expected.length > 0 ? 1 : 0);
     expect((report.summary.declared ?? []).map((d) => d.id).sort()).toEqual([...declared].sort());
+    return report;
   } finally {
     app.stop();
   }

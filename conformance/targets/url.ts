@@ -8,6 +8,7 @@ import pg from 'pg';
 import { REVOCATIONS, type Policy } from '../../model/policy.ts';
 import { TargetError } from '../../model/errors.ts';
 import type { SigningKeys } from '../keys.ts';
+import type { JwksPublisher } from './jwks-publisher.ts';
 import { runPool } from '../pool/pool.ts';
 import type { Target } from './target.ts';
 import type { UserKind } from '../capabilities/capabilities.ts';
@@ -56,9 +57,23 @@ export interface UrlTargetOptions {
   users: UserSource;
   /** Health endpoint; default `<http origin>/healthz`; null for none. */
   healthUrl?: string | null;
+  /** The JWKS the tool publishes for the target (started; the target closes it). */
+  jwks?: JwksPublisher;
 }
 
 export async function startUrlTarget(options: UrlTargetOptions): Promise<Target> {
+  const jwks = options.jwks;
+  if (!jwks) return startDirect(options);
+  try {
+    const target = await startDirect(options);
+    return { ...target, jwks, description: `${target.description}, JWKS at ${jwks.location}`, close: () => target.close().finally(() => jwks.close()) };
+  } catch (error) {
+    await jwks.close();
+    throw error;
+  }
+}
+
+async function startDirect(options: UrlTargetOptions): Promise<Target> {
   let endpoint: URL;
   try {
     endpoint = new URL(options.url);
