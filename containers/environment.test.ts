@@ -255,6 +255,10 @@ describe.skipIf(!probe.ok && !inCi)('conformance runs against containers (Docker
     const stalled = result.cases.filter((c) => c.facts.latency === 'stalled' && c.prediction.outcome === 'timeout');
     expect(stalled.length).toBeGreaterThan(0);
     for (const c of stalled) expect(c.observed).toBe('timeout');
+    // Each revocation while connected (deactivate, delete, remove the role: SQL in the database container) closed the socket.
+    const revoked = result.cases.filter((c) => c.prediction.reason === 'session-user-revoked');
+    expect(new Set(revoked.map((c) => c.facts.session))).toEqual(new Set(['user-revoked', 'user-deleted', 'user-role-removed']));
+    for (const c of revoked) expect(c.observed, c.key).toBe('close-1008');
   }, 180_000);
 
   it('passes with asymmetric keys too (ES256: the public JWKS is copied into the container)', async () => {

@@ -48,10 +48,12 @@ export function clientLimitReason(fact: string, value: string): string | null {
   return fact === 'placement' && value === 'authorization-header' ? BROWSER_UNUSABLE_REASON : null;
 }
 
+const REVOKE_VERBS: Record<string, string> = { 'user-revoked': 'deactivate', 'user-deleted': 'delete', 'user-role-removed': 'remove the required role of' };
+
 /** Why a fact value is unavailable, for "not covered" lines. */
 export function unavailableReason(fact: FactName, value: string): string {
   if (fact === 'latency') return 'the target cannot stall its user lookup';
-  if (fact === 'session') return `the target cannot revoke a user this way (${value}) while a socket is open`;
+  if (fact === 'session') return `the target cannot ${REVOKE_VERBS[value] ?? 'revoke'} a user while a socket is open`;
   if (fact === 'user') return `the target has no user in state "${value}"`;
   const clientLimit = clientLimitReason(fact, value);
   if (clientLimit) return clientLimit;
