@@ -105,6 +105,13 @@ describe('session verdicts', () => {
     expect(verdicts(rev, upgraded())).toMatchObject({ session: 'FAILED', hint: 'no-revocation' });
   });
 
+  it('deletion and role removal while connected: 1008 is OK; a deleted user kept connected is named, a role removal ignored is no-revocation', () => {
+    expect(verdicts({ session: 'user-deleted' }, upgraded({ code: 1008, reason: '', by: 'server', ms: 300 })).session).toBe('OK');
+    expect(verdicts({ session: 'user-deleted' }, upgraded())).toMatchObject({ session: 'FAILED', hint: 'deleted-kept-connected' });
+    expect(verdicts({ session: 'user-role-removed' }, upgraded({ code: 1008, reason: '', by: 'server', ms: 300 })).session).toBe('OK');
+    expect(verdicts({ session: 'user-role-removed' }, upgraded())).toMatchObject({ session: 'FAILED', hint: 'no-revocation' });
+  });
+
   it('an invalid first-message auth answered and kept open is FAILED-SECURITY', () => {
     const e = upgraded(undefined, { frames: [{ ms: 10, text: '{"type":"auth-ok"}' }], actions: [{ ms: 5, action: 'auth message sent' }] });
     const firstMessage = resolvePolicy({ placements: { 'first-message': true } });
