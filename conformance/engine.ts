@@ -100,7 +100,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
     const plan = planCases(
       policy,
       canonical,
-      { cases: stoppedAfterCanary ? [] : options.cases, paths: options.paths !== false, relations: options.relations !== false, seed: options.seed, runs: options.runs, fuzz: options.fuzz, shard: options.shard },
+      { cases: stoppedAfterCanary ? [] : options.cases, paths: options.paths !== false, identityHeaders: options.identityHeaders, relations: options.relations !== false, seed: options.seed, runs: options.runs, fuzz: options.fuzz, shard: options.shard },
       unavailable,
     );
     adaptPlan(plan, policy, canonical, client);

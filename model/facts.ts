@@ -43,7 +43,13 @@ export interface Noise {
   reverseHeaders: boolean;
 }
 
-export type Facts = { [K in FactName]: FactValue<K> } & { noise: Noise };
+/**
+ * Facts, the noise, and optionally a spelling: which near miss of the expected value
+ * the forge writes for one of the facts (`aud:containing`, `sub:case`, ...; see
+ * conformance/cases/edge/). A spelling never changes the prediction: a near-miss
+ * audience is a wrong audience, a near-miss subject a subject not in the directory.
+ */
+export type Facts = { [K in FactName]: FactValue<K> } & { noise: Noise; spelling?: string };
 
 export const NO_NOISE: Noise = { headers: [], query: [], headerCase: 'canonical', reverseHeaders: false };
 

@@ -20,6 +20,15 @@ export const FIELD_FAILURE_IDS = [
   'log-blames-user',
   'deleted-kept-connected',
   'scheme-case-sensitive',
+  // Reached only by the edge cases (conformance/cases/edge/): near misses and identity headers.
+  'aud-near-miss',
+  'user-id-normalised',
+  'identity-header-trusted',
+  'exp-falsy-ignored',
+  'leeway-too-wide',
+  'scheme-prefix',
+  'origin-prefix',
+  'b64-unencoded',
 ] as const;
 export type FieldFailureId = (typeof FIELD_FAILURE_IDS)[number];
 

@@ -9,6 +9,7 @@ import type { RelationId } from '../relations/relations.ts';
 export type CaseSource =
   | { kind: 'canary' }
   | { kind: 'path'; pathId: string }
+  | { kind: 'edge'; spelling: string }
   | { kind: 'fuzz'; seed: number; path: string }
   | { kind: 'twin'; of: string; relation: RelationId }
   | { kind: 'replay'; file: string }
@@ -16,7 +17,7 @@ export type CaseSource =
   | { kind: 'rotation'; step: RotationStepId };
 
 export interface Case {
-  /** Stable name within a run: `canary`, `path:<id>`, `fuzz:<n>`, `<key>~<relation>`. */
+  /** Stable name within a run: `canary`, `path:<id>`, `edge:<spelling>`, `fuzz:<n>`, `<key>~<relation>`. */
   key: string;
   source: CaseSource;
   facts: Facts;

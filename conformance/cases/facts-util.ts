@@ -12,9 +12,10 @@ export function hasNoise(noise: Noise): boolean {
   return noise.headers.length > 0 || noise.query.length > 0 || noise.headerCase !== 'canonical' || noise.reverseHeaders;
 }
 
-/** One line: `placement=cookie exp=past +noise(X-E2E-Test)`. */
+/** One line: `placement=cookie exp=past +noise(X-E2E-Test)`, `aud=wrong spelled aud:containing`. */
 export function describeFacts(facts: Facts, canonical: Facts = CANONICAL_FACTS): string {
   const parts = deviations(facts, canonical).map((n) => `${n}=${facts[n]}`);
+  if (facts.spelling !== undefined) parts.push(`spelled ${facts.spelling}`);
   const n = facts.noise;
   const noise = [
     ...n.headers.map(([k, v]) => `${k}: ${v}`),

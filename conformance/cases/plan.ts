@@ -1,6 +1,6 @@
 // Planning a run's cases: the model paths, each handshake path again with one
-// bypass-looking header, the fuzz cases, and the twins the metamorphic relations
-// compare them with. Cases needing what the target cannot do are marked, not dropped.
+// bypass-looking header, the edge cases (near misses, proxy identity headers), the
+// fuzz cases, and the twins the metamorphic relations compare them with. Cases needing what the target cannot do are marked, not dropped.
 import type fc from 'fast-check';
 import { predict } from '../../model/oracle.ts';
 import { PLACEMENTS, type Placement, type Policy } from '../../model/policy.ts';
@@ -9,6 +9,7 @@ import { DEFAULT_FUZZ_SHAPE, type FuzzShape } from './arbitraries/facts.ts';
 import { RELATIONS, type RelationId } from '../relations/relations.ts';
 import type { Case } from './case.ts';
 import { hasNoise, type Facts } from './facts-util.ts';
+import { edgeCases } from './edge/cases.ts';
 import { casesFromPaths } from './from-paths.ts';
 import { fuzzArbitrary, fuzzCases } from './fuzz.ts';
 import { BYPASS_HEADERS } from './noise.ts';
@@ -17,8 +18,11 @@ import { shardPlan, type Shard } from './shard.ts';
 export interface PlanInput {
   /** Run exactly these (replay) instead of paths and fuzz. */
   cases?: Case[];
+  /** The model paths and the edge cases. */
   paths: boolean;
   relations: boolean;
+  /** Proxy identity headers to try besides the built-in ones (config `identityHeaders`). */
+  identityHeaders?: ReadonlyArray<readonly [string, string]>;
   seed: number;
   runs: number;
   fuzz?: Partial<FuzzShape>;
@@ -27,12 +31,12 @@ export interface PlanInput {
 }
 
 export interface CasePlan {
-  /** Everything to drive, in order: paths, fuzz, then path noise variants and twins. */
+  /** Everything to drive, in order: paths, edge cases, fuzz, then path noise variants and twins. */
   all: Case[];
   /** Cases compared with twins, by key. */
   twinsOf: Map<string, Array<{ relation: RelationId; kase: Case }>>;
-  /** `noiseVariants`: model paths again with a bypass header; `twins`: relation twins of fuzz cases. */
-  counts: { paths: number; noiseVariants: number; fuzz: number; twins: number; notCovered: number };
+  /** `noiseVariants`: model paths again with a bypass header; `edge`: near misses and identity headers; `twins`: relation twins of fuzz cases. */
+  counts: { paths: number; noiseVariants: number; edge: number; fuzz: number; twins: number; notCovered: number };
   /** The fuzz arbitrary (the shrinker replays its runs). */
   arbitrary: fc.Arbitrary<Facts>;
   /** Handshake placements the policy enables. */
@@ -48,6 +52,7 @@ export function planCases(policy: Policy, canonical: Facts, input: PlanInput, un
   const arbitrary = fuzzArbitrary(policy, canonical, shape);
   const planned: Case[] = [];
   let paths = 0;
+  let edge = 0;
   let fuzz = 0;
   if (input.cases) {
     planned.push(...input.cases);
@@ -56,6 +61,9 @@ export function planCases(policy: Policy, canonical: Facts, input: PlanInput, un
       const fromPaths = casesFromPaths(policy).cases;
       paths = fromPaths.length;
       planned.push(...fromPaths);
+      const edges = edgeCases(policy, canonical, input.identityHeaders);
+      edge = edges.length;
+      planned.push(...edges);
     }
     const drawn = fuzzCases(policy, arbitrary, input.seed, input.runs);
     fuzz = drawn.length;
@@ -90,7 +98,7 @@ export function planCases(policy: Policy, canonical: Facts, input: PlanInput, un
   const plan: CasePlan = {
     all,
     twinsOf,
-    counts: { paths, noiseVariants, fuzz, twins: twins.length - noiseVariants, notCovered: all.filter((k) => blockedBy(k.facts, unavailable)).length },
+    counts: { paths, noiseVariants, edge, fuzz, twins: twins.length - noiseVariants, notCovered: all.filter((k) => blockedBy(k.facts, unavailable)).length },
     arbitrary,
     enabled,
   };

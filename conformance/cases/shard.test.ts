@@ -20,7 +20,7 @@ describe('shards', () => {
         const shards = Array.from({ length: count }, (_, i) => plan(seed, runs, { index: i + 1, count }));
         const keys = shards.flatMap((s) => s.all.map((k) => k.key));
         expect(keys.sort()).toEqual(whole.all.map((k) => k.key).sort());
-        for (const field of ['paths', 'noiseVariants', 'fuzz', 'twins', 'notCovered'] as const) {
+        for (const field of ['paths', 'noiseVariants', 'edge', 'fuzz', 'twins', 'notCovered'] as const) {
           expect(shards.reduce((n, s) => n + s.counts[field], 0), field).toBe(whole.counts[field]);
         }
         for (const s of shards) {

@@ -40,6 +40,7 @@ export function shardPlan(plan: CasePlan, shard: Shard, unavailable: Unavailable
     counts: {
       paths: count((k) => k.source.kind === 'path') - noiseVariants,
       noiseVariants,
+      edge: count((k) => k.source.kind === 'edge'),
       fuzz: count((k) => k.source.kind === 'fuzz'),
       twins: count((k) => k.source.kind === 'twin'),
       notCovered: count((k) => blockedBy(k.facts, unavailable) !== null),

@@ -166,6 +166,7 @@ interrupted (Ctrl-C: the summary and reports of what was judged so far, marked p
         deadlineMs: config.deadlineMs,
         observeMs: config.observeMs,
         strict: config.strict,
+        identityHeaders: config.identityHeaders,
         revealTokens: values['reveal-tokens'] ?? false,
         mutant: config.mutant,
         shard,

@@ -39,7 +39,10 @@ export async function loadConfig(file: string | undefined, cwd = process.cwd()):
 
 const TOP = ['target', 'policy', 'run', 'waivers'];
 const WAIVER = ['case', 'hint', 'why', 'until'];
-const RUN = ['seed', 'runs', 'concurrency', 'deadlineMs', 'observeMs', 'strict'];
+const RUN = ['seed', 'runs', 'concurrency', 'deadlineMs', 'observeMs', 'strict', 'identityHeaders'];
+// RFC 9110 5.1 field-name (a token); a value without CR, LF or NUL.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[^\r\n\0]*$/;
 const URL_TARGET = ['kind', 'url', 'healthUrl', 'keys', 'users'];
 const EMBEDDED_TARGET = ['kind', 'mutant', 'quickTiming'];
 
@@ -57,6 +60,7 @@ function checkShape(raw: unknown): asserts raw is ConformanceConfig {
       if (v !== undefined && (!Number.isInteger(v) || (v as number) < 0)) throw new ConfigError(`run.${k}`, `must be a non-negative integer, got ${JSON.stringify(v)}`, 'give a whole number');
     }
     if (raw.run.strict !== undefined && typeof raw.run.strict !== 'boolean') throw new ConfigError('run.strict', 'must be true or false', 'give a boolean');
+    if (raw.run.identityHeaders !== undefined) checkIdentityHeaders(raw.run.identityHeaders);
   }
   if (raw.waivers !== undefined) checkWaivers(raw.waivers);
   const t = raw.target;
@@ -103,6 +107,15 @@ function checkUserHook(users: Record<string, unknown>): void {
     if (v !== undefined && (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string'))) {
       throw new ConfigError(`target.users.${field}`, 'must map header names to strings', field === 'headers' ? 'e.g. { "X-Tenant": "test" }' : 'e.g. { "Authorization": "ADMIN_AUTHORIZATION" } (the variable holds the whole value)');
     }
+  }
+}
+
+function checkIdentityHeaders(headers: unknown): void {
+  const example = '{ "X-Company-User": "{user}" }';
+  if (!isObject(headers)) throw new ConfigError('run.identityHeaders', 'must map header names to values', `e.g. ${example}`);
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) throw new ConfigError(`run.identityHeaders.${name}`, 'is not a valid HTTP header name', 'use letters, digits and -');
+    if (typeof value !== 'string' || !HEADER_VALUE.test(value)) throw new ConfigError(`run.identityHeaders.${name}`, 'must be a string without line breaks', `e.g. ${example}`);
   }
 }
 

@@ -41,6 +41,7 @@ export async function resolveConfig(flags: RunFlags, cwd = process.cwd()): Promi
     deadlineMs: flags.deadlineMs ?? run.deadlineMs ?? null,
     observeMs: flags.observeMs ?? run.observeMs ?? null,
     strict: flags.strict ?? run.strict ?? false,
+    identityHeaders: Object.entries(run.identityHeaders ?? {}),
     baseDir,
     configFile: file,
     policyFile,

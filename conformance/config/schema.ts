@@ -96,6 +96,11 @@ export interface RunSettings {
   /** How long an accepted socket is watched, ms. */
   observeMs?: number;
   strict?: boolean;
+  /**
+   * Identity headers of your proxy or gateway to try besides the built-in ones
+   * (docs/edge-cases.md): header name -> value; `{user}` stands for a real user's id.
+   */
+  identityHeaders?: Record<string, string>;
 }
 
 export interface ConformanceConfig {
@@ -126,6 +131,8 @@ export interface ResolvedConfig {
   deadlineMs: number | null;
   observeMs: number | null;
   strict: boolean;
+  /** Extra identity headers (run.identityHeaders), as [name, value]. */
+  identityHeaders: Array<[string, string]>;
   /** Directory of the config file, for relative paths in it. */
   baseDir: string;
   /** The config file and the policy file used, if any (absolute paths). */

@@ -2,6 +2,7 @@
 // moment (tokens carry times), drive it, and hand back request and evidence.
 import { createHash } from 'node:crypto';
 import type { Case } from '../cases/case.ts';
+import { subjectKind } from '../cases/edge/cases.ts';
 import { forgeRequest, type ForgedRequest } from '../cases/forge/request.ts';
 import type { KeyRing } from '../cases/forge/token.ts';
 import type { Target, UserRequest } from '../targets/target.ts';
@@ -40,7 +41,7 @@ export function requestIdFor(runId: string): string {
 /** What a case needs from the target's directory. */
 export function userRequestFor(kase: Case, settings: DriveSettings, caseId: string): UserRequest {
   // A stall outlasts the client's deadline too, so a backend without one is seen hanging.
-  return { caseId, kind: kase.facts.user, stall: kase.facts.latency === 'stalled', stallMs: settings.deadlineMs + 2000 };
+  return { caseId, kind: subjectKind(kase.facts), stall: kase.facts.latency === 'stalled', stallMs: settings.deadlineMs + 2000 };
 }
 
 /** Runs one case; `userId` when its subject was prepared beforehand (Target.prepareUsers). */

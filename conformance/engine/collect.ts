@@ -27,8 +27,8 @@ export interface CollectContext {
   revealTokens: boolean;
 }
 
-/** Minimal cases first: the canary, model paths, their noise variants, fuzz, replays, relation twins. */
-const RANK: Record<CaseSource['kind'], number> = { canary: 0, path: 1, fuzz: 3, replay: 3, custom: 3, rotation: 3, twin: 4 };
+/** Minimal cases first: the canary, model paths, their noise variants, fuzz, replays, edge cases, relation twins. */
+const RANK: Record<CaseSource['kind'], number> = { canary: 0, path: 1, fuzz: 3, replay: 3, custom: 3, rotation: 3, edge: 3.5, twin: 4 };
 const rankOf = (run: CaseRun) => (run.kase.source.kind === 'path' && run.kase.key.endsWith('+noise') ? 2 : RANK[run.kase.source.kind]);
 
 function causeReport(key: string, ctx: CollectContext): CauseReport | undefined {

@@ -22,8 +22,10 @@ export interface RunOptions {
   observeMs?: number | null;
   /** NON-STRICT counts as a divergence. */
   strict?: boolean;
-  /** Run the model paths (default true). */
+  /** Run the model paths and the edge cases (default true). */
   paths?: boolean;
+  /** Proxy identity headers tried besides the built-in ones: name -> value (`{user}`: the case's user id). */
+  identityHeaders?: ReadonlyArray<readonly [string, string]>;
   /** Check noise invariance and placement equivalence with twin cases (default true). */
   relations?: boolean;
   /** Shrink divergent fuzz cases (default: up to 4 distinct divergences, 60 live runs and 5 s each). */

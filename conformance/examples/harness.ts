@@ -87,9 +87,9 @@ export async function runTool(example: string, app: ExampleApp, seed: number, ru
 
 export const signature = (f: { reason: string; observed: string }) => `${f.reason} -> ${f.observed}`;
 
-/** The distinct findings of the canary and the model-path cases (each path case isolates one defect). */
+/** The distinct findings of the canary, the model-path and the edge cases (each isolates one defect). */
 export function pathFindings(report: Report): string[] {
-  const found = report.cases.filter((c) => c.divergent && (c.source.kind === 'path' || c.source.kind === 'canary')).map((c) => signature({ reason: c.expected.reason, observed: c.observed }));
+  const found = report.cases.filter((c) => c.divergent && (c.source.kind === 'path' || c.source.kind === 'canary' || c.source.kind === 'edge')).map((c) => signature({ reason: c.expected.reason, observed: c.observed }));
   return [...new Set(found)].sort();
 }
 

@@ -12,6 +12,7 @@ import type { FieldFailureId } from '../../model/field-failures.ts';
 import { decidingStage, STAGE_FACT } from '../../model/stage-ids.ts';
 import { observedOutcome } from '../drive/evidence.ts';
 import { isBypassHeader } from '../cases/noise.ts';
+import { edgeHint } from '../cases/edge/hint.ts';
 import type { Finding, JudgeInput } from './context.ts';
 import { closedBySessionEnd } from './checks.ts';
 import { causeName, describeFlip, type TrueCause } from './cause.ts';
@@ -30,7 +31,7 @@ export interface HintInput extends JudgeInput {
 }
 
 /** Hints that name no single field failure. */
-type GenericHintId = 'skipped-check' | 'no-revocation' | 'mishandled-fact';
+type GenericHintId = 'skipped-check' | 'no-revocation' | 'mishandled-fact' | 'near-miss' | 'valid-spelling-refused';
 
 interface Rule {
   id: FieldFailureId | GenericHintId;
@@ -81,6 +82,8 @@ const REVOKED_HOW: Partial<Record<Facts['session'], string>> = {
 const TOKEN_OR_CLAIM = /^(alg|key|signature|exp|nbf|iss|aud|typ|sub)-/;
 
 const RULES: readonly Rule[] = [
+  // An edge case (cases/edge/): a near miss or an identity header let in, or a valid spelling refused.
+  { id: 'near-miss', match: (i, c) => edgeHint(i.facts, c.accepted, i.prediction.outcome === 'accept', i.cause?.fact) },
   {
     id: 'header-bypass',
     match(i, c) {

@@ -38,4 +38,13 @@ export const MUTANT_EXPECTATIONS: Record<MutantId, MutantExpectation> = {
   'deleted-kept-connected': { verdict: 'FAILED', hint: 'deleted-kept-connected' },
   // Found by the model path of an odd-case scheme; named by the cause phase (the only fact set back to canonical).
   'scheme-case-sensitive': { verdict: 'FAILED', hint: 'scheme-case-sensitive' },
+  // Killed only by the edge cases: a near miss, or an identity header, let in.
+  'aud-near-miss': { verdict: 'FAILED-SECURITY', hint: 'aud-near-miss' },
+  'user-id-normalised': { verdict: 'FAILED-SECURITY', hint: 'user-id-normalised' },
+  'identity-header-trusted': { verdict: 'FAILED-SECURITY', hint: 'identity-header-trusted' },
+  'exp-falsy-ignored': { verdict: 'FAILED-SECURITY', hint: 'exp-falsy-ignored' },
+  'leeway-too-wide': { verdict: 'FAILED-SECURITY', hint: 'leeway-too-wide' },
+  'scheme-prefix': { verdict: 'FAILED-SECURITY', hint: 'scheme-prefix' },
+  'origin-prefix': { verdict: 'FAILED-SECURITY', hint: 'origin-prefix' },
+  'b64-unencoded': { verdict: 'FAILED-SECURITY', hint: 'b64-unencoded' },
 };

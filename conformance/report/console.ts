@@ -24,7 +24,7 @@ export function consoleReporter(options: { quiet?: boolean; out?: NodeJS.Writabl
           if (e.preflight.canary) write(`preflight: reachable, ${e.preflight.health?.ok === false ? 'unhealthy' : 'healthy'}, canary ${e.preflight.canary.ok ? 'ok' : 'FAILED'}\n`);
           break;
         case 'cases-planned':
-          write(`cases: ${e.paths} model paths + ${e.noiseVariants} of them with a bypass header + ${e.fuzz} fuzz + ${e.twins} relation twins${e.notCovered ? `, ${e.notCovered} not covered` : ''}\n`);
+          write(`cases: ${e.paths} model paths + ${e.noiseVariants} of them with a bypass header + ${e.edge} edge cases + ${e.fuzz} fuzz + ${e.twins} relation twins${e.notCovered ? `, ${e.notCovered} not covered` : ''}\n`);
           break;
         case 'case-finished': {
           if (e.result.divergent) divergent += 1;

@@ -5,7 +5,7 @@ import type { CaseResult, Confirmation, Divergence, PreflightReport, RunResult }
 export type EngineEvent =
   | { type: 'run-started'; target: string; seed: number; policyDigest: string; profile: string }
   | { type: 'preflight'; preflight: PreflightReport }
-  | { type: 'cases-planned'; total: number; paths: number; noiseVariants: number; fuzz: number; twins: number; notCovered: number }
+  | { type: 'cases-planned'; total: number; paths: number; noiseVariants: number; edge: number; fuzz: number; twins: number; notCovered: number }
   | { type: 'case-finished'; result: CaseResult; done: number; total: number }
   | { type: 'rotation-step'; key: string; waitMs: number; text: string }
   | { type: 'confirm-started'; count: number; attempts: number }

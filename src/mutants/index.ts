@@ -5,9 +5,14 @@ import { REFERENCE, type Assembly } from '../assembly.ts';
 import { acceptThen1008 } from './accept-then-1008.ts';
 import { algNone } from './alg-none.ts';
 import { deletedKeptConnected } from './deleted-kept-connected.ts';
+import { audNearMiss } from './aud-near-miss.ts';
+import { b64Unencoded } from './b64-unencoded.ts';
+import { expFalsyIgnored } from './exp-falsy-ignored.ts';
 import { fakeToken403 } from './fake-token-403.ts';
 import { headerBypass } from './header-bypass.ts';
+import { identityHeaderTrusted } from './identity-header-trusted.ts';
 import { inactiveAccept } from './inactive-accept.ts';
+import { leewayTooWide } from './leeway-too-wide.ts';
 import { logBlamesUser } from './log-blames-user.ts';
 import { logSaysExpired } from './log-says-expired.ts';
 import { missingUserAccept } from './missing-user-accept.ts';
@@ -18,9 +23,12 @@ import { noIssAud } from './no-iss-aud.ts';
 import { noOriginCheck } from './no-origin-check.ts';
 import { noSessionExpiry } from './no-session-expiry.ts';
 import { schemeCaseSensitive } from './scheme-case-sensitive.ts';
+import { originPrefix } from './origin-prefix.ts';
+import { schemePrefix } from './scheme-prefix.ts';
 import { secretMismatch } from './secret-mismatch.ts';
 import { sig403 } from './sig-403.ts';
 import { slowAuthFailOpen } from './slow-auth-fail-open.ts';
+import { userIdNormalised } from './user-id-normalised.ts';
 
 /** Every field failure is a mutant, under its id. */
 export const MUTANT_IDS = FIELD_FAILURE_IDS;
@@ -45,6 +53,14 @@ const MUTANTS: Record<MutantId, Mutant> = {
   'log-blames-user': logBlamesUser,
   'deleted-kept-connected': deletedKeptConnected,
   'scheme-case-sensitive': schemeCaseSensitive,
+  'aud-near-miss': audNearMiss,
+  'user-id-normalised': userIdNormalised,
+  'identity-header-trusted': identityHeaderTrusted,
+  'exp-falsy-ignored': expFalsyIgnored,
+  'leeway-too-wide': leewayTooWide,
+  'scheme-prefix': schemePrefix,
+  'origin-prefix': originPrefix,
+  'b64-unencoded': b64Unencoded,
 };
 
 export const MUTANT_DESCRIPTIONS: Record<MutantId, string> = Object.fromEntries(

@@ -8,6 +8,7 @@ import { userSeeder } from '../directory/seed.ts';
 import { createLogger } from '../log.ts';
 import { startReferenceBackend, type ReferenceBackend } from '../server.ts';
 import { attempt, bearer, craft, errorOf, mint, SECRET, stallingDirectory, whenOpen, type Observation } from '../testing/harness.ts';
+import { EDGE_DIFFERENCES } from './edge-mutants.test-support.ts';
 import { MUTANT_DESCRIPTIONS, MUTANT_IDS, type MutantId } from './index.ts';
 
 const DEADLINE_MS = 300;
@@ -70,6 +71,7 @@ type WireMutant = Exclude<MutantId, (typeof LOG_ONLY)[number]>;
 const WIRE_IDS = MUTANT_IDS.filter((id): id is WireMutant => !(LOG_ONLY as readonly string[]).includes(id));
 
 const DIFFERENCES: Record<WireMutant, Difference> = {
+  ...EDGE_DIFFERENCES,
   'secret-mismatch': {
     request: 'a valid token',
     probe: async (url) => attempt(url, { headers: bearer(await mint()) }),

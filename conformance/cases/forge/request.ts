@@ -5,6 +5,9 @@ import { fingerprintBytes } from '../../keys.ts';
 import { TOKEN_PLACEHOLDER, type Policy } from '../../../model/policy.ts';
 import type { Facts } from '../facts-util.ts';
 import { applyHeaderNoise } from '../noise.ts';
+import { fillIdentity } from '../edge/identity-headers.ts';
+import { asHeaderBytes, nearMissString } from '../edge/near-miss.ts';
+import { spellingOf } from '../edge/spellings.ts';
 import { forgeToken, type KeyRing } from './token.ts';
 
 export const FOREIGN_ORIGIN = 'https://evil.ws-auth-conformance.test';
@@ -51,7 +54,7 @@ export async function forgeRequest(
 ): Promise<ForgedRequest> {
   const headers: Array<[string, string]> = [];
   if (facts.origin === 'allowed') headers.push(['Origin', policy.allowedOrigins[0] ?? 'https://app.invalid']);
-  if (facts.origin === 'foreign') headers.push(['Origin', FOREIGN_ORIGIN]);
+  if (facts.origin === 'foreign') headers.push(['Origin', foreignOrigin(policy.allowedOrigins[0], spellingOf(facts, 'origin'))]);
   if (facts.origin === 'null') headers.push(['Origin', 'null']);
 
   let token: string | null = null;
@@ -79,7 +82,8 @@ export async function forgeRequest(
     switch (facts.placement) {
       case 'authorization-header': {
         const scheme = wiring.header.scheme === null ? '' : schemeWord(wiring.header.scheme, facts.scheme, variant);
-        headers.push([wiring.header.name, `${scheme} ${token}`.trim()]);
+        const spelled = wiring.header.scheme === null || facts.scheme !== 'other' ? null : spelledScheme(wiring.header.scheme, spellingOf(facts, 'scheme'));
+        headers.push([wiring.header.name, spelled === null ? `${scheme} ${token}`.trim() : spelled.glued ? `${spelled.word}${token}` : `${spelled.word} ${token}`]);
         break;
       }
       case 'subprotocol':
@@ -102,7 +106,8 @@ export async function forgeRequest(
   const search = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   return {
     path: search ? `${endpointPath}?${search}` : endpointPath,
-    headers: applyHeaderNoise(headers, facts.noise),
+    // An identity header names the case's own (active) user.
+    headers: applyHeaderNoise(headers, { ...facts.noise, headers: facts.noise.headers.map(([k, v]) => [k, fillIdentity(v, userId)]) }),
     protocols,
     authMessage,
     requestId,
@@ -129,6 +134,38 @@ function schemeWord(expected: string, scheme: Facts['scheme'], variant: number):
     }
     case 'other':
       return ['Basic', 'Token', 'Bearer'].filter((s) => s.toLowerCase() !== expected.toLowerCase())[variant % 2]!;
+  }
+}
+
+/** A near miss of the expected scheme word, or null when the case spells none. */
+function spelledScheme(expected: string, form: string | null): { word: string; glued: boolean } | null {
+  switch (form) {
+    case null:
+      return null;
+    case 'glued':
+      return { word: expected, glued: true };
+    case 'lookalike':
+      return { word: asHeaderBytes(nearMissString(expected, 'lookalike')), glued: false };
+    default:
+      return { word: nearMissString(expected, form as 'longer-suffix' | 'longer-prefix' | 'truncated'), glued: false };
+  }
+}
+
+/** A foreign Origin: a stranger's, or a near miss of the allowed one. */
+function foreignOrigin(allowed: string | undefined, form: string | null): string {
+  if (form === null || allowed === undefined) return FOREIGN_ORIGIN;
+  const url = new URL(allowed);
+  switch (form) {
+    case 'port':
+      return `${url.protocol}//${url.hostname}:${url.port === '8443' ? '8444' : '8443'}`;
+    case 'other-scheme':
+      return `${url.protocol === 'https:' ? 'http:' : 'https:'}//${url.host}`;
+    case 'subdomain':
+      return `${url.protocol}//evil.${url.host}`;
+    case 'lookalike':
+      return asHeaderBytes(`${url.protocol}//${nearMissString(url.host, 'lookalike')}`);
+    default:
+      return nearMissString(allowed, form as 'longer-suffix' | 'truncated' | 'containing');
   }
 }
 

@@ -2,11 +2,13 @@
 // are crafted by hand only where jose cannot or must not help: alg none, bad
 // base64url, wrong segment counts, stripped or tampered signatures, empty HMAC keys.
 import { createHmac, randomBytes } from 'node:crypto';
-import { CompactEncrypt, CompactSign, base64url, generateKeyPair, exportJWK, type CryptoKey, type JWK } from 'jose';
+import { CompactEncrypt, CompactSign, FlattenedSign, base64url, generateKeyPair, exportJWK, type CryptoKey, type JWK } from 'jose';
 import { ALGORITHMS, isSymmetric, type Algorithm, type Policy } from '../../../model/policy.ts';
 import type { SigningKeys } from '../../keys.ts';
 import type { Facts } from '../facts-util.ts';
 import { planClaims } from './claims.ts';
+import { nearMiss, type NearMissForm } from '../edge/near-miss.ts';
+import { spellingOf } from '../edge/spellings.ts';
 
 export interface ForgedToken {
   token: string;
@@ -69,7 +71,7 @@ export async function forgeToken(facts: Facts, policy: Policy, ring: KeyRing, us
   if (facts.structure === 'jwe') {
     const cek = new Uint8Array(randomBytes(32));
     const token = await new CompactEncrypt(enc.encode(JSON.stringify(claims)))
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', ...(plan.typ ? { typ: plan.typ } : {}) })
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', ...(typeof plan.typ === 'string' ? { typ: plan.typ } : {}) })
       .encrypt(cek);
     return { token, header: { alg: 'dir', enc: 'A256GCM' }, claims, expSeconds: plan.expSeconds };
   }
@@ -105,9 +107,11 @@ export async function forgeToken(facts: Facts, policy: Policy, ring: KeyRing, us
   switch (facts.key) {
     case 'known':
       break;
-    case 'unknown-kid':
-      header.kid = `unknown-kid-${variant % 1000}`;
+    case 'unknown-kid': {
+      const form = spellingOf(facts, 'kid');
+      header.kid = form && keys.kid !== undefined ? nearMiss(keys.kid, form as NearMissForm) : `unknown-kid-${variant % 1000}`;
       break;
+    }
     case 'attacker-jwk': {
       const attacker = await ring.foreign(keys.alg, 'attacker');
       header.jwk = publicPart(attacker.jwk);
@@ -139,7 +143,10 @@ export async function forgeToken(facts: Facts, policy: Policy, ring: KeyRing, us
 
   const payloadBytes = enc.encode(JSON.stringify(claims));
   let token: string;
-  if (unsigned) {
+  const unencoded = facts.structure === 'bad-base64url' && spellingOf(facts, 'structure') === 'b64-false';
+  if (unencoded) {
+    token = await unencodedPayloadToken(header, claims, signingKey);
+  } else if (unsigned) {
     token = `${b64json(header)}.${base64url.encode(payloadBytes)}.`;
   } else if (rawHmacKey !== null) {
     const signingInput = `${b64json(header)}.${base64url.encode(payloadBytes)}`;
@@ -150,8 +157,20 @@ export async function forgeToken(facts: Facts, policy: Policy, ring: KeyRing, us
   }
 
   token = applySignatureFact(token, facts, claims, variant);
-  token = applyStructureFact(token, facts, variant);
+  // An unencoded payload is its own bad base64url: nothing more to break.
+  if (!unencoded) token = applyStructureFact(token, facts, variant);
   return { token, header, claims: facts.signature === 'tampered' ? { ...claims, role: 'admin' } : claims, expSeconds: plan.expSeconds };
+}
+
+/**
+ * RFC 7797: `b64: false` (listed in crit), signed over the raw JSON. Dots are escaped
+ * (`\u002e`) so the compact form keeps three segments; the payload segment is then
+ * JSON, not base64url. A JWT must never be read this way (jose's jwtVerify refuses it).
+ */
+async function unencodedPayloadToken(header: Record<string, unknown>, claims: Record<string, unknown>, key: Key): Promise<string> {
+  const raw = JSON.stringify(claims).replace(/\./g, '\\u002e');
+  const jws = await new FlattenedSign(enc.encode(raw)).setProtectedHeader({ ...(header as { alg: string }), b64: false, crit: ['b64'] }).sign(key);
+  return `${jws.protected}.${raw}.${jws.signature}`;
 }
 
 function applySignatureFact(token: string, facts: Facts, claims: Record<string, unknown>, variant: number): string {

@@ -6,6 +6,9 @@ export const FINDINGS: readonly KnownFinding[] = [
   { reason: 'nbf-future', observed: 'http-500', fact: ['nbf', 'future'], kind: 'defect' },
   { reason: 'exp-malformed', observed: 'http-500', fact: ['exp', 'wrong-type'], kind: 'defect' },
   { reason: 'alg-not-allowed', observed: 'http-500', fact: ['alg', 'not-allowed'], kind: 'defect' },
+  // The same for an iss or aud that is no string (edge cases iss:object, iss:number, aud:object, ...).
+  { reason: 'iss-mismatch', observed: 'http-500', fact: ['iss', 'wrong'], kind: 'defect' },
+  { reason: 'aud-mismatch', observed: 'http-500', fact: ['aud', 'wrong'], kind: 'defect' },
   // fast-jwt checks allowedIss / allowedAud only when the claim is present.
   { reason: 'iss-missing', observed: 'accept', fact: ['iss', 'missing'], kind: 'defect' },
   { reason: 'aud-missing', observed: 'accept', fact: ['aud', 'missing'], kind: 'defect' },
