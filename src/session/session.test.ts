@@ -131,6 +131,32 @@ describe('first-message auth', () => {
   });
 });
 
+describe('a narrower session.revocation', () => {
+  it('closes only on the revocations the policy lists (here deactivation): a deleted or demoted user stays connected', async () => {
+    await seed.insert(['narrow-deactivated', 'narrow-deleted', 'narrow-demoted'].map((user_id) => ({ user_id, roles: ['chat'] })));
+    const narrow = await startReferenceBackend({ policy: resolvePolicy({ session: { revocation: ['deactivation'] } }), keys: { secret: SECRET }, directory });
+    try {
+      const session = async (user: string, change: () => Promise<void>) => {
+        const { onOpen, open } = whenOpen();
+        const pending = attempt(narrow.url, { headers: bearer(await mint({ claims: { sub: user } })), observeMs: 1500, onOpen });
+        await open;
+        await change();
+        return (await pending).close;
+      };
+      const [deactivated, deleted, demoted] = await Promise.all([
+        session('narrow-deactivated', () => seed.deactivate('narrow-deactivated')),
+        session('narrow-deleted', () => seed.remove('narrow-deleted')),
+        session('narrow-demoted', () => seed.removeRole('narrow-demoted', 'chat')),
+      ]);
+      expect(deactivated).toMatchObject({ code: 1008, reason: 'session-user-revoked' });
+      expect(deleted).toMatchObject({ code: 1000, reason: 'client-done' });
+      expect(demoted).toMatchObject({ code: 1000, reason: 'client-done' });
+    } finally {
+      await narrow.close();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('closes open sockets with 1001', async () => {
     const other = await startReferenceBackend({ policy: resolvePolicy({}), keys: { secret: SECRET }, directory });
