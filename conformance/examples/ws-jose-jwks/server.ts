@@ -4,10 +4,11 @@
 // when a token names a kid the cached set lacks (at most once per `cooldownDuration`)
 // and used at most `cacheMaxAge`; both are short here, as for a test run, and declared
 // in policy.json. The algorithm, issuer, audience, typ and exp are required, as jose's
-// README advises. Users come from a fixed list. Run it alone:
+// README advises. Users come from a fixed list (JWKS_FETCH_ONCE=1: the JWKS fetched
+// once and kept, a common hand-rolled variant, for contrast). Run it alone:
 //   JWKS_URL=http://127.0.0.1:8765/.well-known/jwks.json node --import tsx ../launch.ts ws-jose-jwks
 import { createServer, type IncomingMessage } from 'node:http';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { WebSocketServer } from 'ws';
 import type { RunningServer } from '../ws-jsonwebtoken/server.ts';
 
@@ -25,8 +26,21 @@ const USERS = new Map([
   ['carol', { active: true, roles: ['viewer'] }],
 ]);
 
-export async function startServer(options: { port: number; jwksUrl: string }): Promise<RunningServer> {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: COOLDOWN_MS, cacheMaxAge: CACHE_MAX_AGE_MS });
+/**
+ * The hand-rolled variant seen in services that predate a JWKS client (JWKS_FETCH_ONCE=1):
+ * the set fetched on first use and kept until restart, so a rotated-in key is refused.
+ */
+function fetchedOnce(jwksUrl: string): JWTVerifyGetKey {
+  let keySet: Promise<JWTVerifyGetKey> | undefined;
+  return async (header, token) => {
+    keySet ??= fetch(jwksUrl).then(async (res) => createLocalJWKSet((await res.json()) as JSONWebKeySet));
+    return (await keySet)(header, token);
+  };
+}
+
+export async function startServer(options: { port: number; jwksUrl: string; fetchOnce?: boolean }): Promise<RunningServer> {
+  const fetchOnce = options.fetchOnce ?? process.env.JWKS_FETCH_ONCE === '1';
+  const jwks = fetchOnce ? fetchedOnce(options.jwksUrl) : createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: COOLDOWN_MS, cacheMaxAge: CACHE_MAX_AGE_MS });
   const http = createServer((req, res) => res.writeHead(req.url === '/healthz' ? 200 : 404).end());
   const wss = new WebSocketServer({
     server: http,
