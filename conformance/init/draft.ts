@@ -52,7 +52,11 @@ export class Draft {
         this.suspect(`probe ${o.name} -> ${o.text}: a server error or a hang is never a contract; the draft keeps ${expected}`);
         continue;
       }
-      if (accepted(o)) continue; // the field's own rule has said what this means
+      if (accepted(o)) {
+        // Let in although the draft refuses it: a field rule may have said so already (iss absent), else say it here (a wrong signature).
+        if (!this.suspected.some((line) => line.startsWith(`probe ${o.name} `))) this.suspect(`probe ${o.name} -> ${o.text}: let in, where the draft expects ${expected}`);
+        continue;
+      }
       const observed = o.outcome.replace(/^http-/, 'reject-') as Policy['outcomes'][OverridableReason];
       const earlier = learnt.get(r);
       if (earlier && earlier.outcome !== o.outcome) {

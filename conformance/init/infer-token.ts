@@ -100,11 +100,13 @@ export async function inferRequiredClaims(send: Send, draft: Draft): Promise<voi
  * of 2k, whose "within skew" exp is now - k). Found to about a second.
  */
 export async function inferSkew(send: Send, draft: Draft): Promise<void> {
-  const refused = async (k: number) => !accepted(await send(`exp=now-${k}s`, { exp: 'within-skew' }, { policy: { clockSkewSeconds: 2 * k }, atSecondStart: true }));
+  const expired = (k: number) => send(`exp=now-${k}s`, { exp: 'within-skew' }, { policy: { clockSkewSeconds: 2 * k }, atSecondStart: true });
+  const refused = async (k: number) => !accepted(await expired(k));
   const most = 600;
-  if (!(await refused(most))) {
-    draft.suspect(`probe exp=now-${most}s -> accept: a token expired ten minutes ago passes; the draft keeps a ${draft.policy.clockSkewSeconds} s skew`);
-    return draft.note('clockSkewSeconds', `probe exp=now-${most}s -> accept (kept the default)`);
+  const oldest = await expired(most);
+  if (accepted(oldest)) {
+    draft.suspect(`probe exp=now-${most}s -> ${oldest.text}: a token expired ten minutes ago passes; the draft keeps a ${draft.policy.clockSkewSeconds} s skew`);
+    return draft.note('clockSkewSeconds', `probe exp=now-${most}s -> ${oldest.text} (kept the default)`);
   }
   let lo = 0; // exp = now - lo: not known refused
   let hi = most; // refused
