@@ -17,7 +17,7 @@ export function declaredContracts(policy: Policy): DeclaredContract[] {
   const add = (id: string, field: string, text: string) => out.push({ id, field, text });
   if (policy.kid === 'ignored') add('kid-ignored', 'kid', 'kid ignored: one key verifies every token, whatever kid it names');
   if (policy.kid === 'jwks' && !policy.jwks.refreshOnUnknownKid) {
-    add('jwks-no-refresh', 'jwks.refreshOnUnknownKid', policy.jwks.maxAgeMs === null ? 'JWKS not refetched: a new key is used only after a restart (no rotation cases)' : 'JWKS not refetched on an unknown kid: a new key is used only once the cached set ages out (jwks.maxAgeMs)');
+    add('jwks-no-refresh', 'jwks.refreshOnUnknownKid', policy.jwks.maxAgeMs === null ? 'JWKS not refetched: a new key is used only after a restart (no new-key case)' : 'JWKS not refetched on an unknown kid: a new key is used only once the cached set ages out (jwks.maxAgeMs)');
   }
   if (policy.kid === 'jwks' && policy.jwks.maxAgeMs === null) add('jwks-removed-key-kept', 'jwks.maxAgeMs', 'JWKS cached until restart: a key removed from the JWKS stays accepted (no removed-key case)');
   for (const claim of CHECKED_CLAIMS) {
