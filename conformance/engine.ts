@@ -152,7 +152,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
           );
 
     // True causes: each divergence replayed with one fact at a time set back to canonical.
-    const explained = signal?.aborted ? new Map<string, Explanation>() : await untilAborted(explainDivergences(ctx, final, canonical), signal, new Map());
+    const explained = signal?.aborted ? new Map<string, Explanation>() : await untilAborted(explainDivergences(ctx, final, canonical, concurrency), signal, new Map());
 
     // Collect.
     const collect: CollectContext = {

@@ -6,10 +6,12 @@
 // That fact is then run on its own (the canonical case plus that fact alone): when that
 // diverges too, the hint is read from it (a minimal case of the same fault), else from the
 // case itself; either way the rules are given the cause, so none blames something else.
-// Bounded: at most MAX_FLIPS facts per case (defects first), one replay each, plus one for
-// the fact alone; a few replays at once, and replays about time one at a time, as
-// confirmation does. A replay spoiled by the engine's own loop stall is made once more,
-// then counts for nothing. Deterministic: facts in a fixed order, cause chosen by rule.
+// Bounded: at most MAX_FLIPS facts per case (defects first), one replay each (none for the
+// canonical case: the canary ran it), plus one for the fact alone; as many at once as the
+// engine's concurrency control allows (fed with these replays too), and replays about time
+// one at a time, as confirmation does. A replay spoiled by the engine's own loop stall is
+// made once more, then counts for nothing. Deterministic: facts in a fixed order, the cause
+// chosen by rule.
 import { defectsOf } from '../../model/facts.ts';
 import { predict } from '../../model/oracle.ts';
 import type { Case } from '../cases/case.ts';
@@ -20,12 +22,11 @@ import { causeName, describeFlip, type Alone, type Flip, type FlippedFact, type 
 import { isDivergentRun, type CaseRun, type JudgedRun } from '../judge/case-run.ts';
 import { CHECKS } from '../judge/checks.ts';
 import { isDivergent } from '../judge/verdict.ts';
+import type { Concurrency } from './concurrency.ts';
 import type { RunContext } from './context.ts';
 
 /** Facts set back per divergent case: enough for every model path and most fuzz cases. */
 const MAX_FLIPS = 6;
-/** Replays at once: as in confirmation, few enough not to load the target themselves. */
-const REPLAYS_AT_ONCE = 4;
 
 export interface Explanation {
   flips: Flip[];
@@ -72,23 +73,29 @@ function variantOf(run: JudgedRun, suffix: string, facts: Facts, ctx: RunContext
 }
 
 /** One replay, made again once when the engine's loop spoiled it; null when it stays spoiled or reaches nothing. */
-async function replay(ctx: RunContext, kase: Case): Promise<JudgedRun | null> {
+async function replay(ctx: RunContext, kase: Case, concurrency: Concurrency): Promise<JudgedRun | null> {
   for (let tries = 0; tries < 2 && !ctx.signal?.aborted; tries++) {
     const run = await ctx.runCase(kase);
+    concurrency.record(run.exec.evidence, kase.facts.latency === 'stalled');
     if (!ctx.spoiled(run)) return vacuous(run) ? null : run;
   }
   return null;
 }
 
-/** The flip of a fact alone: the canonical case, run as the canary. */
+/** No deviation, no noise, no spelling of a value: the canonical valid case itself. */
+function isCanonical(facts: Facts, canonical: Facts): boolean {
+  return deviations(facts, canonical).length === 0 && !hasNoise(facts.noise) && (facts as { spelling?: string }).spelling === undefined;
+}
+
+/** The flip of a fact alone: setting it back gives the canonical case, run as the canary. */
 function canaryFlip(flip: Flip, canary: JudgedRun, ctx: RunContext): Flip {
   return { ...flip, expected: expectedOf(canary.kase), observed: observedOutcome(canary.exec.evidence), asPredicted: !divergesOnItsOwn(canary, ctx.strict) };
 }
 
 /** Runs the jobs, those about time one at a time after the others. */
-async function replayAll<T>(ctx: RunContext, jobs: readonly T[], kaseOf: (job: T) => Case, done: (job: T, run: JudgedRun | null) => void): Promise<void> {
-  const one = async (job: T) => done(job, await replay(ctx, kaseOf(job)));
-  await runPool(jobs.filter((j) => !isTimingDependent(kaseOf(j).facts)), REPLAYS_AT_ONCE, () => 0, one, ctx.signal);
+async function replayAll<T>(ctx: RunContext, concurrency: Concurrency, jobs: readonly T[], kaseOf: (job: T) => Case, done: (job: T, run: JudgedRun | null) => void): Promise<void> {
+  const one = async (job: T) => done(job, await replay(ctx, kaseOf(job), concurrency));
+  await runPool(jobs.filter((j) => !isTimingDependent(kaseOf(j).facts)), concurrency.limit, () => 0, one, ctx.signal);
   await runPool(jobs.filter((j) => isTimingDependent(kaseOf(j).facts)), 1, () => 0, one, ctx.signal);
 }
 
@@ -96,24 +103,30 @@ async function replayAll<T>(ctx: RunContext, jobs: readonly T[], kaseOf: (job: T
  * Explains every divergent run that diverges on its own, and gives it the hint of its
  * true cause where a single fact set back removes the divergence.
  */
-export async function explainDivergences(ctx: RunContext, runs: readonly CaseRun[], canonical: Facts): Promise<Map<string, Explanation>> {
+export async function explainDivergences(ctx: RunContext, runs: readonly CaseRun[], canonical: Facts, concurrency: Concurrency): Promise<Map<string, Explanation>> {
   const out = new Map<string, Explanation>();
   const divergent = runs.filter((r): r is JudgedRun => isDivergentRun(r, ctx.strict) && divergesOnItsOwn(r, ctx.strict));
+  // Setting back the only deviation gives the canonical case: the canary already ran it (confirmed when it diverged).
+  const canary = runs.find((r): r is JudgedRun => r.status === 'judged' && r.kase.source.kind === 'canary');
   const flipJobs = divergent.flatMap((run) =>
     factsToFlip(run, canonical, ctx).flatMap((fact) => {
-      const kase = variantOf(run, `flip:${fact}`, setBack(run.kase.facts, canonical, fact), ctx);
+      const facts = setBack(run.kase.facts, canonical, fact);
+      const kase = isCanonical(facts, canonical) && canary ? canary.kase : variantOf(run, `flip:${fact}`, facts, ctx);
       return kase ? [{ run, fact, kase }] : [];
     }),
   );
   if (!flipJobs.length) return out;
-  ctx.emit({ type: 'explain-started', count: divergent.length, replays: flipJobs.length });
+  const toReplay = flipJobs.filter((j) => j.kase !== canary?.kase);
+  ctx.emit({ type: 'explain-started', count: divergent.length, replays: toReplay.length });
   const flips = new Map<JudgedRun, Array<{ flip: Flip; changed: boolean }>>();
-  await replayAll(ctx, flipJobs, (j) => j.kase, ({ run, fact, kase }, replayed) => {
+  const record = ({ run, fact, kase }: (typeof flipJobs)[number], replayed: JudgedRun | null) => {
     if (!replayed) return;
     const observed = observedOutcome(replayed.exec.evidence);
     const flip: Flip = { fact, value: valueOf(run.kase.facts, canonical, fact), canonical: valueOf(canonical, canonical, fact), expected: expectedOf(kase), observed, asPredicted: !divergesOnItsOwn(replayed, ctx.strict) };
     flips.set(run, [...(flips.get(run) ?? []), { flip, changed: observed !== observedOutcome(run.exec.evidence) }]);
-  });
+  };
+  for (const j of flipJobs) if (j.kase === canary?.kase) record(j, canary);
+  await replayAll(ctx, concurrency, toReplay, (j) => j.kase, record);
   // Replays finish in any order: report them in the order the facts were chosen.
   const order = (run: JudgedRun) => factsToFlip(run, canonical, ctx);
   const chosen = divergent.flatMap((run) => {
@@ -129,9 +142,7 @@ export async function explainDivergences(ctx: RunContext, runs: readonly CaseRun
     return kase ? [{ ...c, kase }] : [];
   });
   const alone = new Map<JudgedRun, JudgedRun | null>();
-  await replayAll(ctx, aloneJobs, (j) => j.kase, (j, run) => alone.set(j.run, run));
-  // Setting the fact back in the case alone gives the canonical case: the canary.
-  const canary = runs.find((r): r is JudgedRun => r.status === 'judged' && r.kase.source.kind === 'canary');
+  await replayAll(ctx, concurrency, aloneJobs, (j) => j.kase, (j, run) => alone.set(j.run, run));
   for (const { run, flip } of chosen) {
     const aloneRun = alone.get(run) ?? null;
     const aloneReport: Alone | null = aloneRun && { expected: expectedOf(aloneRun.kase), observed: observedOutcome(aloneRun.exec.evidence), divergent: divergesOnItsOwn(aloneRun, ctx.strict) };
