@@ -7,10 +7,10 @@ import { outlivedItsToken } from './context.ts';
 
 const policy = { ...profilePolicy('default'), clockSkewSeconds: 4 };
 
-/** Only what the rule reads: the session fact, the token's exp and when the run ended. */
-function run(session: string, expSeconds: number | null, endedAtMs: number): JudgedRun {
+/** Only what the rule reads: the session and exp facts, the token's exp and when the run ended. */
+function run(session: string, expSeconds: number | null, endedAtMs: number, expFact = 'within-skew'): JudgedRun {
   const to = endedAtMs - performance.timeOrigin;
-  return { kase: { facts: { session } }, exec: { request: { expSeconds } }, window: { from: to - 100, to } } as unknown as JudgedRun;
+  return { kase: { facts: { session, exp: expFact } }, exec: { request: { expSeconds } }, window: { from: to - 100, to } } as unknown as JudgedRun;
 }
 
 describe('outlivedItsToken', () => {
@@ -30,5 +30,10 @@ describe('outlivedItsToken', () => {
     expect(outlivedItsToken(run('token-expires', exp, expiryMs + 3000), policy)).toBe(false);
     expect(outlivedItsToken(run('client-closes', null, expiryMs + 3000), policy)).toBe(false);
     expect(outlivedItsToken(run('client-closes', exp, expiryMs + 3000), { ...policy, session: { ...policy.session, closeAtExp: false } })).toBe(false);
+  });
+
+  it('an expired token (exp=past) has no such premise: it is refused whenever it is sent, and its divergence (an accept) is judged', () => {
+    expect(outlivedItsToken(run('client-closes', exp, expiryMs + 3000, 'past'), policy)).toBe(false);
+    expect(outlivedItsToken(run('client-closes', exp, expiryMs + 3000, 'future'), policy)).toBe(true);
   });
 });

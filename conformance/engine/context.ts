@@ -83,7 +83,9 @@ export function createRunContext(target: Target, settings: DriveSettings, strict
  */
 export function outlivedItsToken(run: JudgedRun, policy: Policy): boolean {
   const exp = run.exec.request.expSeconds;
-  if (exp === null || run.kase.facts.session === 'token-expires' || !policy.session.closeAtExp) return false;
+  // Only a token meant to be valid has the premise: an expired one (exp=past) is refused whenever it is sent.
+  const meantValid = run.kase.facts.exp === 'future' || run.kase.facts.exp === 'within-skew';
+  if (exp === null || !meantValid || run.kase.facts.session === 'token-expires' || !policy.session.closeAtExp) return false;
   const endedAt = performance.timeOrigin + run.window.to;
   return endedAt >= (exp + policy.clockSkewSeconds) * 1000 - EXPIRY_MARGIN_MS;
 }
