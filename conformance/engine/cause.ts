@@ -10,7 +10,7 @@
 // canonical case: the canary ran it), plus one for the fact alone; as many at once as the
 // engine's concurrency control allows (fed with these replays too), and replays about time
 // one at a time, as confirmation does. A replay spoiled by the engine's own loop stall is
-// made once more, then counts for nothing. Deterministic: facts in a fixed order, the cause
+// made again (up to four more times), then counts for nothing. Deterministic: facts in a fixed order, the cause
 // chosen by rule.
 import { defectsOf } from '../../model/facts.ts';
 import { predict } from '../../model/oracle.ts';
@@ -72,9 +72,12 @@ function variantOf(run: JudgedRun, suffix: string, facts: Facts, ctx: RunContext
   }
 }
 
-/** One replay, made again once when the engine's loop spoiled it; null when it stays spoiled or reaches nothing. */
+/** Tries of a replay the engine's own loop stall spoiled, as many as confirmation allows. */
+const SPOILED_TRIES = 5;
+
+/** One replay, made again while the engine's loop spoiled it; null when it stays spoiled or reaches nothing. */
 async function replay(ctx: RunContext, kase: Case, concurrency: Concurrency): Promise<JudgedRun | null> {
-  for (let tries = 0; tries < 2 && !ctx.signal?.aborted; tries++) {
+  for (let tries = 0; tries < SPOILED_TRIES && !ctx.signal?.aborted; tries++) {
     const run = await ctx.runCase(kase);
     concurrency.record(run.exec.evidence, kase.facts.latency === 'stalled');
     if (!ctx.spoiled(run)) return vacuous(run) ? null : run;
