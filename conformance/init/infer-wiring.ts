@@ -3,7 +3,7 @@
 // known to carry their own auth message (graphql-ws). The first wiring under which some
 // placement accepts the token is the one proposed.
 import { TargetError } from '../../model/errors.ts';
-import { PLACEMENTS, TOKEN_PLACEHOLDER, type Placement } from '../../model/policy.ts';
+import { PLACEMENTS, TOKEN_PLACEHOLDER, type CredentialWiring, type Placement } from '../../model/policy.ts';
 import type { Draft } from './draft.ts';
 import { accepted, type Observation, type Prober } from './probe.ts';
 
@@ -55,6 +55,13 @@ export async function inferWiring(prober: Prober, draft: Draft, userId: string, 
 
 const TYPS = ['JWT', 'at+jwt'];
 
+/** Names tried when the default one (`access_token`, `bearer, <token>`) is refused. */
+const OTHER_NAMES: ReadonlyArray<[Placement, Array<{ label: string; wiring: Partial<CredentialWiring> }>]> = [
+  ['query', [{ label: '?token=', wiring: { query: 'token' } }, { label: '?jwt=', wiring: { query: 'jwt' } }]],
+  ['cookie', [{ label: 'cookie token', wiring: { cookie: 'token' } }, { label: 'cookie jwt', wiring: { cookie: 'jwt' } }]],
+  ['subprotocol', [{ label: 'the token alone', wiring: { subprotocol: { marker: null, prefix: '' } } }]],
+];
+
 async function tryWiring(prober: Prober, draft: Draft, userId: string, wiring: Wiring, typ: string): Promise<{ found: WiringResult | null; seen: string[] }> {
   const base = draft.policy.credentials;
   const credentials = { ...base, requiredSubprotocols: wiring.requiredSubprotocols, firstMessage: { template: wiring.template ?? base.firstMessage.template } };
@@ -71,16 +78,28 @@ async function tryWiring(prober: Prober, draft: Draft, userId: string, wiring: W
     const o = await prober.probe(`placement=${placement}`, policy, { placement }, { userId, watchMs: first ? prober.settings.observeMs : waitMs, authAnswerMs: waitMs });
     results.set(placement, o);
   }
+  const lines = PLACEMENTS.map((p) => `probe placement=${p} (the valid token there) -> ${results.get(p)!.text}`);
+  // Other common names, where a backend refuses a missing credential before the upgrade (browsers cannot set headers: ?token= is frequent).
+  let wired = credentials;
+  if (none.status !== null) {
+    for (const [placement, names] of OTHER_NAMES) {
+      for (const name of accepted(results.get(placement)!) ? [] : names) {
+        const tried = { ...wired, ...name.wiring };
+        const o = await prober.probe(`placement=${placement} (${name.label})`, { ...policy, credentials: tried }, { placement }, { userId });
+        lines.push(`probe placement=${placement} (${name.label}) -> ${o.text}`);
+        if (!accepted(o)) continue;
+        results.set(placement, o);
+        wired = tried;
+        break;
+      }
+    }
+  }
   const seen = [`no token -> ${none.text}`, ...[...results].map(([p, o]) => `${p} -> ${o.text}`)];
   const open = PLACEMENTS.filter((p) => accepted(results.get(p)!) && (p === 'first-message' || !upgradedOpen));
   if (open.length === 0) return { found: null, seen };
   draft.set('typ', typ, `the valid token's typ: ${typ}`);
-  draft.set('credentials', credentials, ...(wiring.template || wiring.requiredSubprotocols.length ? [`wiring: ${wiring.label}`] : []));
-  draft.set(
-    'placements',
-    Object.fromEntries(PLACEMENTS.map((p) => [p, open.includes(p)])) as Record<Placement, boolean>,
-    ...PLACEMENTS.map((p) => `probe placement=${p} (the valid token there) -> ${results.get(p)!.text}`),
-  );
+  draft.set('credentials', wired, ...(wiring.template || wiring.requiredSubprotocols.length ? [`wiring: ${wiring.label}`] : []), ...(wired !== credentials ? ['names found by the placement probes'] : []));
+  draft.set('placements', Object.fromEntries(PLACEMENTS.map((p) => [p, open.includes(p)])) as Record<Placement, boolean>, ...lines);
   if (upgradedOpen) draft.note('placements', `probe no-token -> ${none.text}: upgraded without a credential and never closed, so a handshake placement cannot be told from no credential`);
   return { found: { waitMs, primary: open[0]!, noCredential: none }, seen };
 }

@@ -1,5 +1,5 @@
 // `init` against backends of other shapes, written here with ws + jsonwebtoken. One
-// without user directory or Origin check, answering 400 for any bad token and 413 above
+// reading the token from the header or ?token=, without user directory or Origin check, answering 400 for any bad token and 413 above
 // a 4 KiB token: the draft must learn each answer (the unprobed token defects following
 // the probed ones), and a run with it as written must pass. One that decodes tokens
 // without verifying them (jwt.decode, a classic): the draft must not learn that as
@@ -22,13 +22,14 @@ afterAll(() => stops.forEach((stop) => stop()));
 
 type Decide = (token: string, done: (ok: boolean, status?: number, message?: string) => void) => void;
 
-/** A ws backend on a free port whose `verifyClient` reads a Bearer token and lets `decide` judge it. */
+/** A ws backend on a free port whose `verifyClient` reads a Bearer token (or ?token=) and lets `decide` judge it. */
 async function startShape(decide: Decide): Promise<string> {
   const http = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({
     server: http,
     verifyClient: (info: { req: IncomingMessage }, done) => {
-      const token = /^Bearer (\S+)$/i.exec(info.req.headers.authorization ?? '')?.[1];
+      // The Authorization header, or ?token= (what a browser page can send).
+      const token = /^Bearer (\S+)$/i.exec(info.req.headers.authorization ?? '')?.[1] ?? new URL(info.req.url ?? '/', 'http://x').searchParams.get('token') ?? undefined;
       if (!token) return done(false, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
       decide(token, done);
     },
@@ -66,6 +67,8 @@ describe('init against a stateless backend answering 400 and 413', () => {
     const init = await cli(['init', '--url', url, '--secret-env', 'WSAC_SHAPES_SECRET', '--issuer', 'https://id.shapes.test', '--audience', 'shapes', '--out', out, '--quiet']);
     expect(init.code, init.out).toBe(0);
     const draft = await readFile(out, 'utf8');
+    expect(draft).toContain('placements: {"authorization-header":true,"subprotocol":false,"query":true,"cookie":false,"first-message":false},');
+    expect(draft).toContain('"query":"token"');
     for (const line of ['users: "stateless",', 'requiredRole: null,', 'allowedOrigins: [],', '"signature-wrong-key": "reject-400",', '"token-oversize": "reject-413",']) expect(draft).toContain(line);
     // Never probed, answered like a wrong signature: a guess the comment owns up to.
     const lines = draft.split('\n');
