@@ -15,7 +15,7 @@ export interface Wiring {
 }
 
 /** Protocols whose first message carries the token, tried when the plain wiring finds no placement. */
-export const KNOWN_WIRINGS: readonly Wiring[] = [
+const KNOWN_WIRINGS: readonly Wiring[] = [
   {
     label: 'graphql-ws (graphql-transport-ws subprotocol, token in the connection_init payload)',
     requiredSubprotocols: ['graphql-transport-ws'],
@@ -24,7 +24,7 @@ export const KNOWN_WIRINGS: readonly Wiring[] = [
 ];
 
 /** How long a socket upgraded without a credential is watched for the backend's close. */
-export const NO_CREDENTIAL_WATCH_MS = 6000;
+const NO_CREDENTIAL_WATCH_MS = 6000;
 
 export interface WiringResult {
   /** After the upgrade, how long the backend may wait for a first message before it closes. */

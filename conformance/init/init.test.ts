@@ -19,8 +19,8 @@ const KNOWN = [
   '--users', 'active=alice,inactive=bob,lacks-role=carol', '--role', 'chat', '--origin', 'https://chat.example',
 ];
 
-export async function runInit(app: ExampleApp, args: string[], env: Record<string, string | undefined> = { WSAC_SECRET: app.secret }): Promise<{ code: number; output: string }> {
-  const child = spawn(process.execPath, [BIN, 'init', '--url', app.url, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function runInit(app: ExampleApp, args: string[]): Promise<{ code: number; output: string }> {
+  const child = spawn(process.execPath, [BIN, 'init', '--url', app.url, ...args], { env: { ...process.env, WSAC_SECRET: app.secret }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c));
   child.stderr!.on('data', (c: Buffer) => (output += c));
