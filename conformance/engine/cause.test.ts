@@ -79,6 +79,13 @@ describe('the true cause of a divergence', () => {
     expect(flip(run, 'noise')).toMatchObject({ observed: 'reject-401', asPredicted: true });
   });
 
+  it.concurrent('a near-miss audience for an unknown user: the audience near miss, shown again on its own with its spelling', async () => {
+    const { divergence } = await runOne('aud-near-miss', { aud: 'wrong', spelling: 'aud:containing', user: 'missing' });
+    expect(divergence).toMatchObject({ expected: 'reject-401 (aud-mismatch)', observed: 'reject-403' });
+    expect(divergence!.cause).toMatchObject({ fact: 'aud', alone: { expected: 'reject-401 (aud-mismatch)', observed: 'accept', divergent: true } });
+    expect(divergence!.hint!.id).toBe('aud-near-miss');
+  });
+
   it.concurrent('deterministic: the same divergent case explained twice gives the same flips, cause and hint', async () => {
     // Two facts each remove the divergence here (the noise and the signature): the choice between them must not depend on timing.
     const noise = { ...NO_NOISE, headers: [['X-Test-Type', 'E2E']] as Array<[string, string]> };

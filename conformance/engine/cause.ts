@@ -15,6 +15,7 @@
 import { defectsOf } from '../../model/facts.ts';
 import { predict } from '../../model/oracle.ts';
 import type { Case } from '../cases/case.ts';
+import { standsFor } from '../cases/edge/hint.ts';
 import { describeFacts, deviations, hasNoise, isTimingDependent, type Facts } from '../cases/facts-util.ts';
 import { observedOutcome } from '../drive/evidence.ts';
 import { runPool } from '../pool/pool.ts';
@@ -85,9 +86,15 @@ async function replay(ctx: RunContext, kase: Case, concurrency: Concurrency): Pr
   return null;
 }
 
+/** The canonical case with only `fact` as in `facts`: its near-miss spelling too, when it has one (cases/edge/). */
+function aloneFacts(facts: Facts, canonical: Facts, fact: FlippedFact): Facts {
+  const spelling = facts.spelling !== undefined && standsFor(facts.spelling).includes(fact) ? { spelling: facts.spelling } : {};
+  return { ...canonical, [fact]: facts[fact], ...spelling } as Facts;
+}
+
 /** No deviation, no noise, no spelling of a value: the canonical valid case itself. */
 function isCanonical(facts: Facts, canonical: Facts): boolean {
-  return deviations(facts, canonical).length === 0 && !hasNoise(facts.noise) && (facts as { spelling?: string }).spelling === undefined;
+  return deviations(facts, canonical).length === 0 && !hasNoise(facts.noise) && facts.spelling === undefined;
 }
 
 /** The flip of a fact alone: setting it back gives the canonical case, run as the canary. */
@@ -141,7 +148,7 @@ export async function explainDivergences(ctx: RunContext, runs: readonly CaseRun
   // The cause alone: the divergent case itself when it deviated in that fact only.
   const aloneJobs = chosen.flatMap((c) => {
     if (order(c.run).length === 1) return [];
-    const kase = variantOf(c.run, `alone:${c.flip.fact}`, { ...canonical, [c.flip.fact]: c.run.kase.facts[c.flip.fact] } as Facts, ctx);
+    const kase = variantOf(c.run, `alone:${c.flip.fact}`, aloneFacts(c.run.kase.facts, canonical, c.flip.fact), ctx);
     return kase ? [{ ...c, kase }] : [];
   });
   const alone = new Map<JudgedRun, JudgedRun | null>();

@@ -7,7 +7,7 @@ import { IDENTITY_SPELLING } from './cases.ts';
 import { SPELLING_FAMILIES } from './spellings.ts';
 
 /** The facts a spelling stands for (an identity header: the noise it travels in, and the missing credential). */
-function standsFor(spelling: string): string[] {
+export function standsFor(spelling: string): string[] {
   const [value, form = ''] = spelling.split(':');
   if (value === IDENTITY_SPELLING) return ['noise', 'placement'];
   return Object.keys(SPELLING_FAMILIES.find((f) => f.value === value)?.forms[form] ?? {});
