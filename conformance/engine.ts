@@ -12,7 +12,7 @@ import { adaptPlan, clientCanonical, clientUnavailable } from './cases/client.ts
 import { planCases } from './cases/plan.ts';
 import { observedOutcome } from './drive/evidence.ts';
 import { explainDivergences, type Explanation } from './engine/cause.ts';
-import { caseResults, collectDivergences, finalRuns, notReproduced, type CollectContext } from './engine/collect.ts';
+import { caseResults, collectDivergences, finalRuns, notReproduced, reportable, type CollectContext } from './engine/collect.ts';
 import { adaptiveConcurrency, fixedConcurrency } from './engine/concurrency.ts';
 import { confirmDivergences, type Confirmed } from './engine/confirm.ts';
 import { createRunContext } from './engine/context.ts';
@@ -127,6 +127,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
       for (const [k, v] of await untilAborted(confirmDivergences(ctx, candidates, plan.twinsOf, attempts, { ...canaryCase, key: 'control' }), signal, new Map())) confirmed.set(k, v);
     }
     const final = finalRuns(first, confirmed);
+    const judged = reportable(final, confirmed);
     // Reason conformance: the log's lines joined to each case as reported (a log states
     // what it states: nothing to confirm by a replay).
     if (options.logs && !signal?.aborted) await joinDecisionLog(final, options.logs.file, options.logs.mapping ?? DEFAULT_MAPPING, policy, (r, f) => ctx.rejudge(r, f));
@@ -134,7 +135,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
       options.shrink === false || signal?.aborted
         ? new Map<string, Shrunk>()
         : await untilAborted(
-            shrinkDivergences(final, options.shrink ?? DEFAULT_SHRINK, {
+            shrinkDivergences(judged, options.shrink ?? DEFAULT_SHRINK, {
               policy,
               canonical,
               arbitrary: plan.arbitrary,
@@ -152,7 +153,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
           );
 
     // True causes: each divergence replayed with one fact at a time set back to canonical.
-    const explained = signal?.aborted ? new Map<string, Explanation>() : await untilAborted(explainDivergences(ctx, final, canonical, concurrency), signal, new Map());
+    const explained = signal?.aborted ? new Map<string, Explanation>() : await untilAborted(explainDivergences(ctx, judged, canonical, concurrency), signal, new Map());
 
     // Collect.
     const collect: CollectContext = {
@@ -167,7 +168,7 @@ async function runAgainst(target: Target, options: RunOptions, outer: (e: Engine
       counterexamplesDir: options.counterexamplesDir ?? null,
       revealTokens: options.revealTokens ?? false,
     };
-    const divergences = await collectDivergences(final, collect);
+    const divergences = await collectDivergences(judged, collect);
     for (const divergence of divergences) emit({ type: 'divergence', divergence });
     const cases = caseResults(first, collect);
     const summary = summarise(policy, cases, unavailable, performance.now() - started);

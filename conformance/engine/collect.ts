@@ -42,6 +42,15 @@ export function finalRuns(runs: readonly CaseRun[], confirmed: Map<string, Confi
   return runs.map((r) => confirmed.get(r.kase.key)?.run ?? r);
 }
 
+/**
+ * The runs that may be divergences: all but those confirmation set aside as not
+ * reproduced. When every replay of a case was set aside (a moment slow throughout), its
+ * only observation is the unconfirmed first one: listed as not reproduced, never reported.
+ */
+export function reportable(runs: readonly CaseRun[], confirmed: Map<string, Confirmed>): CaseRun[] {
+  return runs.filter((r) => confirmed.get(r.kase.key)?.confirmation.status !== 'not-reproduced');
+}
+
 export function caseResults(first: readonly CaseRun[], ctx: CollectContext): CaseResult[] {
   return first.map((run) => {
     const c = ctx.confirmed.get(run.kase.key);

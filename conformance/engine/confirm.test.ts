@@ -88,6 +88,15 @@ describe('a slow moment is not a slow case', () => {
     expect(r.divergences).toEqual([]);
     expect(r.notReproduced.map((n) => [n.key, n.firstObserved, n.attempts])).toEqual([['custom:valid', 'timeout', 2]]);
   });
+
+  it.concurrent('a moment slow throughout (every replay set aside) proves nothing: not reproduced, never a divergence', async () => {
+    // Property: with no replay counted, the unconfirmed first observation is never reported.
+    // Every run from the drive on stalls, controls included, so every round is set aside.
+    const r = completed(await runConformance({ ...ONE_CASE, target: () => miswiredTarget((n) => n >= 1, 'stalled') }));
+    expect(r.divergences).toEqual([]);
+    expect(r.notReproduced.map((n) => [n.key, n.firstObserved, n.attempts])).toEqual([['custom:valid', 'timeout', 0]]);
+    expect(r.cases.find((c) => c.key === 'custom:valid')?.confirmation).toMatchObject({ status: 'not-reproduced', attempts: 0, spoiled: 5 });
+  });
 });
 
 describe('interrupting a run', () => {
