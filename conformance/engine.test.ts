@@ -43,6 +43,17 @@ describe('a run against the reference backend', () => {
   });
 });
 
+describe('a weaker session contract, declared', () => {
+  it.concurrent('a backend that keeps deleted users connected passes under a policy that leaves deletion out: declared once, no deletion case, the other revocations still checked', async () => {
+    const policy = resolvePolicy({ session: { revocation: ['deactivation', 'role-removal'] } });
+    const r = completed(await runConformance({ target: () => startEmbeddedTarget({ policy, mutant: 'deleted-kept-connected' }), seed: 404, runs: 60 }));
+    expect(divergenceLines(r)).toEqual([]);
+    expect(r.summary.declared.map((d) => d.id)).toEqual(['no-close-on-deletion']);
+    expect(r.cases.some((c) => c.facts.session === 'user-deleted')).toBe(false);
+    for (const session of ['user-revoked', 'user-role-removed']) expect(r.cases.some((c) => c.facts.session === session && c.observed === 'close-1008'), session).toBe(true);
+  });
+});
+
 describe('asymmetric keys', () => {
   it.concurrent.each([['RS256'], ['ES256'], ['EdDSA']] as const)('%s with a JWKS (key confusion and attacker keys included): zero divergences', async (alg) => {
     const policy = resolvePolicy({ algorithms: [alg] });
