@@ -29,6 +29,8 @@ export const FIELD_FAILURE_IDS = [
   'scheme-prefix',
   'origin-prefix',
   'b64-unencoded',
+  'kid-case-insensitive',
+  'aud-array-refused',
 ] as const;
 export type FieldFailureId = (typeof FIELD_FAILURE_IDS)[number];
 

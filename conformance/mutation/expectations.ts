@@ -47,4 +47,7 @@ export const MUTANT_EXPECTATIONS: Record<MutantId, MutantExpectation> = {
   'scheme-prefix': { verdict: 'FAILED-SECURITY', hint: 'scheme-prefix' },
   'origin-prefix': { verdict: 'FAILED-SECURITY', hint: 'origin-prefix' },
   'b64-unencoded': { verdict: 'FAILED-SECURITY', hint: 'b64-unencoded' },
+  'kid-case-insensitive': { verdict: 'FAILED-SECURITY', hint: 'kid-case-insensitive' },
+  // The other way round: a valid spelling (an aud array holding ours) refused.
+  'aud-array-refused': { verdict: 'FAILED', hint: 'aud-array-refused' },
 };

@@ -4,6 +4,8 @@ import { FlattenedSign } from 'jose';
 import { expect } from 'vitest';
 import { AUDIENCE, ALLOWED_ORIGIN, ISSUER, SECRET, attempt, bearer, errorOf, mint, validClaims, type Observation } from '../testing/harness.ts';
 
+/** The kid mutants.test.ts gives the backend's secret. */
+export const KID = 'wsac-key-1';
 const now = () => Math.floor(Date.now() / 1000);
 const accepted = (obs: Observation) => expect(obs.close ?? obs, obs.body).toMatchObject({ code: 1000, reason: 'client-done' });
 const refused = (status: number, reason: string) => (obs: Observation) => expect({ status: obs.status, error: errorOf(obs) }).toEqual({ status, error: reason });
@@ -57,6 +59,18 @@ export const EDGE_DIFFERENCES = {
     probe: async (url: string) => attempt(url, { headers: { Cookie: `access_token=${await mint()}`, Origin: `${ALLOWED_ORIGIN}.evil` } }),
     reference: refused(403, 'origin-foreign'),
     mutant: accepted,
+  },
+  'kid-case-insensitive': {
+    request: 'a valid token whose kid is the known kid in upper case',
+    probe: async (url: string) => attempt(url, { headers: bearer(await mint({ header: { kid: KID.toUpperCase() } })) }),
+    reference: refused(401, 'key-unknown-kid'),
+    mutant: accepted,
+  },
+  'aud-array-refused': {
+    request: 'a valid token with aud ["billing", "ws-chat"]',
+    probe: async (url: string) => attempt(url, { headers: bearer(await mint({ claims: { aud: ['billing', AUDIENCE] } })) }),
+    reference: accepted,
+    mutant: refused(401, 'aud-mismatch'),
   },
   'b64-unencoded': {
     request: `a correctly signed b64:false token (iss ${ISSUER})`,

@@ -5,6 +5,7 @@ import { REFERENCE, type Assembly } from '../assembly.ts';
 import { acceptThen1008 } from './accept-then-1008.ts';
 import { algNone } from './alg-none.ts';
 import { deletedKeptConnected } from './deleted-kept-connected.ts';
+import { audArrayRefused } from './aud-array-refused.ts';
 import { audNearMiss } from './aud-near-miss.ts';
 import { b64Unencoded } from './b64-unencoded.ts';
 import { expFalsyIgnored } from './exp-falsy-ignored.ts';
@@ -12,6 +13,7 @@ import { fakeToken403 } from './fake-token-403.ts';
 import { headerBypass } from './header-bypass.ts';
 import { identityHeaderTrusted } from './identity-header-trusted.ts';
 import { inactiveAccept } from './inactive-accept.ts';
+import { kidCaseInsensitive } from './kid-case-insensitive.ts';
 import { leewayTooWide } from './leeway-too-wide.ts';
 import { logBlamesUser } from './log-blames-user.ts';
 import { logSaysExpired } from './log-says-expired.ts';
@@ -61,6 +63,8 @@ const MUTANTS: Record<MutantId, Mutant> = {
   'scheme-prefix': schemePrefix,
   'origin-prefix': originPrefix,
   'b64-unencoded': b64Unencoded,
+  'kid-case-insensitive': kidCaseInsensitive,
+  'aud-array-refused': audArrayRefused,
 };
 
 export const MUTANT_DESCRIPTIONS: Record<MutantId, string> = Object.fromEntries(

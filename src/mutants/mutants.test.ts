@@ -8,7 +8,7 @@ import { userSeeder } from '../directory/seed.ts';
 import { createLogger } from '../log.ts';
 import { startReferenceBackend, type ReferenceBackend } from '../server.ts';
 import { attempt, bearer, craft, errorOf, mint, SECRET, stallingDirectory, whenOpen, type Observation } from '../testing/harness.ts';
-import { EDGE_DIFFERENCES } from './edge-mutants.test-support.ts';
+import { EDGE_DIFFERENCES, KID } from './edge-mutants.test-support.ts';
 import { MUTANT_DESCRIPTIONS, MUTANT_IDS, type MutantId } from './index.ts';
 
 const DEADLINE_MS = 300;
@@ -19,7 +19,7 @@ const backends: ReferenceBackend[] = [];
 let reference: ReferenceBackend;
 
 const start = async (mutant: MutantId | null) => {
-  const backend = await startReferenceBackend({ policy, keys: { secret: SECRET }, directory: stalling, mutant });
+  const backend = await startReferenceBackend({ policy, keys: { secret: SECRET, kid: KID }, directory: stalling, mutant });
   backends.push(backend);
   return backend;
 };

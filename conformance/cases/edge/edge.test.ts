@@ -144,7 +144,9 @@ describe('edge hints', () => {
     expect(edgeHint(facts('identity:x-auth-request-user'), true, false)?.id).toBe('identity-header-trusted');
     expect(edgeHint(facts('exp:zero'), true, false)?.id).toBe('exp-falsy-ignored');
     expect(edgeHint(facts('iss:case'), true, false)?.id).toBe('near-miss');
-    expect(edgeHint(facts('aud:array-with'), false, true)?.id).toBe('valid-spelling-refused');
+    expect(edgeHint(facts('kid:case'), true, false)?.id).toBe('kid-case-insensitive');
+    expect(edgeHint(facts('aud:array-with'), false, true)?.id).toBe('aud-array-refused');
+    expect(edgeHint(facts('exp:float'), false, true)?.id).toBe('valid-spelling-refused');
     expect(edgeHint(facts('aud:containing'), false, false)).toBeNull();
     expect(edgeHint(facts('aud:containing'), true, false, 'signature')).toBeNull();
     expect(edgeHint({ ...CANONICAL_FACTS }, true, false)).toBeNull();

@@ -29,6 +29,12 @@ const LET_IN: Record<string, { id: FieldFailureId; why: string }> = {
   scheme: { id: 'scheme-prefix', why: 'the scheme is matched as a prefix (or the token read after any word)' },
   origin: { id: 'origin-prefix', why: 'the Origin is matched loosely (prefix, host only), not for equality' },
   'structure:b64-false': { id: 'b64-unencoded', why: 'an RFC 7797 unencoded payload (b64: false) is honoured for a JWT' },
+  kid: { id: 'kid-case-insensitive', why: 'the kid selects a key by a loose match (case, prefix, Unicode folding), not by equality' },
+};
+
+/** The field failure a refused valid spelling points at, by value. */
+const REFUSED: Record<string, { id: FieldFailureId; why: string }> = {
+  aud: { id: 'aud-array-refused', why: 'aud is taken only as a string; RFC 7519 4.1.3 allows an array of audiences, ours among them' },
 };
 
 /**
@@ -42,6 +48,8 @@ export function edgeHint(facts: Facts, accepted: boolean, predictedAccept: boole
   const [value = ''] = spelling.split(':');
   if (causeFact !== undefined && !standsFor(spelling).includes(causeFact)) return null;
   if (!accepted && predictedAccept) {
+    const refused = REFUSED[value];
+    if (refused) return { id: refused.id, text: `a valid form refused (${spelling}): ${refused.why}` };
     return { id: 'valid-spelling-refused', text: `a valid form refused (${spelling}): the backend reads this value more narrowly than RFC 7519 allows` };
   }
   if (!accepted || predictedAccept) return null;
