@@ -26,7 +26,14 @@ export interface RotationResult {
   confirmed: Map<string, Confirmed>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A wait that ends early when the run is interrupted (a cache time may be minutes). */
+function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => (clearTimeout(timer), signal?.removeEventListener('abort', done), resolve());
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 export async function rotateKeys(ctx: RunContext, attempts: number, onFinished: (run: JudgedRun, done: number) => void): Promise<RotationResult> {
   const out: RotationResult = { runs: [], confirmed: new Map() };
@@ -54,7 +61,7 @@ export async function rotateKeys(ctx: RunContext, attempts: number, onFinished: 
     else if (step.wait === 'max-age' && maxAgeMs !== null) until = (again ? performance.now() : changedAt) + maxAgeMs + margin;
     const ms = Math.max(0, Math.round(until - performance.now()));
     ctx.emit({ type: 'rotation-step', key: `rotation:${step.id}`, waitMs: ms, text: again ? `again: ${step.text}` : step.text });
-    await sleep(ms);
+    await sleep(ms, ctx.signal);
   };
   const kaseOf = (step: RotationStep): Case => ({ key: `rotation:${step.id}`, source: { kind: 'rotation', step: step.id }, facts: step.facts, prediction: predict(ctx.policy, step.facts) });
 
@@ -66,22 +73,26 @@ export async function rotateKeys(ctx: RunContext, attempts: number, onFinished: 
     }
     const kase = kaseOf(step);
     await waitFor(step, false);
+    if (ctx.signal?.aborted) break;
     const run = await ctx.runCase(kase, undefined, signers[step.signer]);
     out.runs.push(run);
     onFinished(run, out.runs.length);
     if (!isDivergentRun(run, ctx.strict) || attempts < 1) continue;
     let reproduced = 0;
+    let counted = 0;
     let shown: JudgedRun | null = null;
     let last = run;
-    for (let i = 0; i < attempts && !ctx.signal?.aborted; i++) {
+    while (counted < attempts) {
       await waitFor(step, true);
+      if (ctx.signal?.aborted) break;
       last = await ctx.runCase(kase, undefined, signers[step.signer]);
+      counted += 1;
       if (!isDivergentRun(last, ctx.strict)) continue;
       reproduced += 1;
       if (!shown || (!sameDivergence(shown, run) && sameDivergence(last, run))) shown = last;
     }
-    const status = reproduced === 0 ? 'not-reproduced' : reproduced === attempts ? 'deterministic' : 'flaky';
-    const confirmation = { status, attempts, reproduced } as const;
+    const status = reproduced === 0 ? 'not-reproduced' : reproduced === counted ? 'deterministic' : 'flaky';
+    const confirmation = { status, attempts: counted, reproduced } as const;
     out.confirmed.set(kase.key, { confirmation, run: shown ?? last, twins: null });
     ctx.emit({ type: 'confirmed', key: kase.key, ...confirmation });
   }
