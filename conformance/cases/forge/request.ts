@@ -175,8 +175,15 @@ export function signatureFingerprint(token: string): string {
   return fingerprintBytes(material);
 }
 
-/** `Bearer <redacted sha256:abcd…>` style replacement of the token wherever it appears. */
+/** A compact JWS or JWT anywhere in a text: a JSON header (`eyJ`), a payload, a signature (maybe empty). */
+const COMPACT_TOKEN = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+
+/**
+ * `<token sha256:abcd…>` in place of the case's token wherever it appears, and of any
+ * other token the request carries (a proxy identity assertion among the noise headers).
+ */
 export function redact(text: string, token: string | null): string {
-  if (!token) return text;
-  return text.split(token).join(`<token sha256:${fingerprintBytes(token, 12)}>`);
+  const fingerprinted = (t: string) => `<token sha256:${fingerprintBytes(t, 12)}>`;
+  const once = token ? text.split(token).join(fingerprinted(token)) : text;
+  return once.replace(COMPACT_TOKEN, fingerprinted);
 }
