@@ -45,14 +45,15 @@ export const command: Command = {
   summary: 'check a backend against the model: model paths + fuzzing, verdicts, shrunk counterexamples',
   usage: `Usage: ws-auth-conformance run [options]
 
-Runs every test path of the model and a fast-check fuzz budget against a target, judges
+Runs every test path of the model, the edge cases (near misses of every compared value,
+proxy identity headers; docs/edge-cases.md) and a fast-check fuzz budget against a target, judges
 each case (handshake and session verdicts), replays every divergence on its own to
 confirm it (deterministic, flaky with its rate, or not reproduced and so not reported),
 shrinks fuzzed ones to the fewest defects, replays each with one fact at a time set back
 to the canonical valid case to name its true cause in the hint, and writes a
 counterexample per divergence.
 Without options: the reference backend on PGlite in a worker thread (embedded target), the
-default profile, all model paths plus ${DEFAULT_RUNS} fuzz cases.
+default profile, all model paths and edge cases plus ${DEFAULT_RUNS} fuzz cases.
 
 Options:
   --target T            embedded (default) | url=ws://HOST:PORT/PATH | container[=IMAGE];
