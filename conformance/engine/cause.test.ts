@@ -79,11 +79,21 @@ describe('the true cause of a divergence', () => {
     expect(flip(run, 'noise')).toMatchObject({ observed: 'reject-401', asPredicted: true });
   });
 
-  it.concurrent('a near-miss audience for an unknown user: the audience near miss, shown again on its own with its spelling', async () => {
-    const { divergence } = await runOne('aud-near-miss', { aud: 'wrong', spelling: 'aud:containing', user: 'missing' });
+  it.concurrent('a near-miss audience for an unknown user: the near miss is the cause (the same wrong audience written plainly is refused), shown again on its own', async () => {
+    const { run, divergence } = await runOne('aud-near-miss', { aud: 'wrong', spelling: 'aud:containing', user: 'missing' });
     expect(divergence).toMatchObject({ expected: 'reject-401 (aud-mismatch)', observed: 'reject-403' });
-    expect(divergence!.cause).toMatchObject({ fact: 'aud', alone: { expected: 'reject-401 (aud-mismatch)', observed: 'accept', divergent: true } });
+    expect(divergence!.cause).toMatchObject({ fact: 'spelling', value: 'aud:containing', alone: { expected: 'reject-401 (aud-mismatch)', observed: 'accept', divergent: true } });
+    expect(flip(run, 'spelling')).toMatchObject({ canonical: 'none', observed: 'reject-401', asPredicted: true });
     expect(divergence!.hint!.id).toBe('aud-near-miss');
+  });
+
+  it.concurrent('a near-miss issuer let in by a backend that checks no issuer at all: iss not checked, not "compared loosely"', async () => {
+    const { run, divergence } = await runOne('no-iss-aud', { iss: 'wrong', spelling: 'iss:case' });
+    expect(divergence).toMatchObject({ expected: 'reject-401 (iss-mismatch)', observed: 'accept' });
+    // The same wrong issuer written plainly is let in too: the spelling is not the cause.
+    expect(flip(run, 'spelling')).toMatchObject({ observed: 'accept', asPredicted: false });
+    expect(divergence!.cause!.fact).toBe('iss');
+    expect(divergence!.hint!.id).toBe('no-iss-aud');
   });
 
   it.concurrent('deterministic: the same divergent case explained twice gives the same flips, cause and hint', async () => {

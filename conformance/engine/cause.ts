@@ -46,21 +46,25 @@ const vacuous = (run: JudgedRun) => run.judgement.handshake === 'VACUOUS';
 const expectedOf = (kase: Case) => `${kase.prediction.outcome} (${kase.prediction.reason})`;
 
 function setBack(facts: Facts, canonical: Facts, fact: FlippedFact): Facts {
-  return { ...facts, [fact]: canonical[fact] } as Facts;
+  if (fact !== 'spelling') return { ...facts, [fact]: canonical[fact] } as Facts;
+  const { spelling: _plain, ...plain } = facts;
+  return plain;
 }
 
 function valueOf(facts: Facts, canonical: Facts, fact: FlippedFact): string {
+  if (fact === 'spelling') return facts.spelling ?? 'none';
   if (fact !== 'noise') return String(facts[fact]);
   if (!hasNoise(facts.noise)) return 'none';
   return describeFacts({ ...canonical, noise: facts.noise }, canonical).replace(/^\+noise\((.*)\)$/, '$1');
 }
 
-/** The facts to set back, defects first, then noise, then the rest (each in the model's order). */
+/** The facts to set back, defects first, then noise and spelling, then the rest (each in the model's order). */
 function factsToFlip(run: JudgedRun, canonical: Facts, ctx: RunContext): FlippedFact[] {
   const facts = run.kase.facts;
   const defects = new Set(defectsOf(facts, ctx.policy));
   const others = deviations(facts, canonical);
-  const ordered: FlippedFact[] = [...others.filter((f) => defects.has(f)), ...(hasNoise(facts.noise) ? (['noise'] as const) : []), ...others.filter((f) => !defects.has(f))];
+  const extra: FlippedFact[] = [...(hasNoise(facts.noise) ? (['noise'] as const) : []), ...(facts.spelling !== undefined ? (['spelling'] as const) : [])];
+  const ordered: FlippedFact[] = [...others.filter((f) => defects.has(f)), ...extra, ...others.filter((f) => !defects.has(f))];
   return ordered.slice(0, MAX_FLIPS);
 }
 
@@ -86,8 +90,12 @@ async function replay(ctx: RunContext, kase: Case, concurrency: Concurrency): Pr
   return null;
 }
 
-/** The canonical case with only `fact` as in `facts`: its near-miss spelling too, when it has one (cases/edge/). */
+/** The canonical case with only `fact` as in `facts`: its near-miss spelling too (cases/edge/), or for the spelling the facts it stands for. */
 function aloneFacts(facts: Facts, canonical: Facts, fact: FlippedFact): Facts {
+  if (fact === 'spelling') {
+    const spelled = standsFor(facts.spelling ?? '').map((f) => [f, facts[f as keyof Facts]]);
+    return { ...canonical, ...Object.fromEntries(spelled), spelling: facts.spelling } as Facts;
+  }
   const spelling = facts.spelling !== undefined && standsFor(facts.spelling).includes(fact) ? { spelling: facts.spelling } : {};
   return { ...canonical, [fact]: facts[fact], ...spelling } as Facts;
 }
@@ -147,8 +155,9 @@ export async function explainDivergences(ctx: RunContext, runs: readonly CaseRun
   });
   // The cause alone: the divergent case itself when it deviated in that fact only.
   const aloneJobs = chosen.flatMap((c) => {
-    if (order(c.run).length === 1) return [];
-    const kase = variantOf(c.run, `alone:${c.flip.fact}`, aloneFacts(c.run.kase.facts, canonical, c.flip.fact), ctx);
+    const facts = aloneFacts(c.run.kase.facts, canonical, c.flip.fact);
+    if (describeFacts(facts, canonical) === describeFacts(c.run.kase.facts, canonical)) return [];
+    const kase = variantOf(c.run, `alone:${c.flip.fact}`, facts, ctx);
     return kase ? [{ ...c, kase }] : [];
   });
   const alone = new Map<JudgedRun, JudgedRun | null>();

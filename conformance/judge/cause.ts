@@ -5,8 +5,12 @@
 // the one the backend got wrong.
 import type { FactName } from '../../model/facts.ts';
 
-/** A fact of the model, or the case's noise (extra headers and query parameters, header case and order). */
-export type FlippedFact = FactName | 'noise';
+/**
+ * A fact of the model, the case's noise (extra headers and query parameters, header case
+ * and order), or its spelling (a near miss written for a fact, cases/edge/; set back, the
+ * fact's value is written plainly).
+ */
+export type FlippedFact = FactName | 'noise' | 'spelling';
 
 /** One replay of a divergent case with one fact set back to its canonical value. */
 export interface Flip {
