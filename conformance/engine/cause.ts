@@ -58,13 +58,15 @@ function valueOf(facts: Facts, canonical: Facts, fact: FlippedFact): string {
   return describeFacts({ ...canonical, noise: facts.noise }, canonical).replace(/^\+noise\((.*)\)$/, '$1');
 }
 
-/** The facts to set back, defects first, then noise and spelling, then the rest (each in the model's order). */
+/** The facts to set back: a spelling, the defects, the noise, then the rest (each in the model's order). */
 function factsToFlip(run: JudgedRun, canonical: Facts, ctx: RunContext): FlippedFact[] {
   const facts = run.kase.facts;
   const defects = new Set(defectsOf(facts, ctx.policy));
   const others = deviations(facts, canonical);
-  const extra: FlippedFact[] = [...(hasNoise(facts.noise) ? (['noise'] as const) : []), ...(facts.spelling !== undefined ? (['spelling'] as const) : [])];
-  const ordered: FlippedFact[] = [...others.filter((f) => defects.has(f)), ...extra, ...others.filter((f) => !defects.has(f))];
+  // A near miss's spelling first: when both it and its fact remove the divergence, the spelling is the finer cause.
+  const spelling: FlippedFact[] = facts.spelling !== undefined ? ['spelling'] : [];
+  const noise: FlippedFact[] = hasNoise(facts.noise) ? ['noise'] : [];
+  const ordered: FlippedFact[] = [...spelling, ...others.filter((f) => defects.has(f)), ...noise, ...others.filter((f) => !defects.has(f))];
   return ordered.slice(0, MAX_FLIPS);
 }
 

@@ -100,10 +100,16 @@ export function unexplained(report: Report, known: readonly KnownFinding[]): str
     .map((c) => `${c.key}: expected ${c.expected.outcome} (${c.expected.reason}), observed ${c.observed}`);
 }
 
+/** The cause is the fact, or a near miss's spelling of it (`iss:object` for iss=wrong). */
+function causeIs(c: ReportCase, [fact, value]: [FactName, string]): boolean {
+  if (c.cause!.fact === 'spelling') return c.cause!.value!.split(':')[0] === fact && c.facts[fact] === value;
+  return c.cause!.fact === fact && c.cause!.value === value;
+}
+
 /** Divergent cases whose true cause (one fact set back) is not the fact of a known finding. */
 export function wrongCauses(report: Report, known: readonly KnownFinding[]): string[] {
   return report.cases
-    .filter((c) => c.divergent && c.cause?.fact && !known.some((k) => k.fact === null || (k.fact[0] === c.cause!.fact && c.cause!.value === k.fact[1])))
+    .filter((c) => c.divergent && c.cause?.fact && !known.some((k) => k.fact === null || causeIs(c, k.fact)))
     .map((c) => `${c.key}: cause ${c.cause!.fact}=${c.cause!.value}`);
 }
 
