@@ -83,7 +83,8 @@ const TOKEN_OR_CLAIM = /^(alg|key|signature|exp|nbf|iss|aud|typ|sub)-/;
 
 const RULES: readonly Rule[] = [
   // An edge case (cases/edge/): a near miss or an identity header let in, or a valid spelling refused.
-  { id: 'near-miss', match: (i, c) => edgeHint(i.facts, c.accepted, i.prediction.outcome === 'accept', i.cause?.fact) },
+  // A near miss that is the true cause got through once upgraded, even if its session closed later (at its own leeway).
+  { id: 'near-miss', match: (i, c) => edgeHint(i.facts, c.accepted || (i.cause?.fact === 'spelling' && i.evidence.upgraded !== null), i.prediction.outcome === 'accept', i.cause?.fact) },
   {
     id: 'header-bypass',
     match(i, c) {
